@@ -1,0 +1,1 @@
+"""Registered modules (imported for registration by gle/__init__)."""

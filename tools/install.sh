@@ -1,0 +1,115 @@
+#!/usr/bin/env bash
+# One-command install of the GLE plugin and the OpenMMLab pose stack into the ACTIVE Python
+# (a venv, conda env or system Python: whatever `python` is).
+#
+#   bash tools/install.sh            # runtime + test dependencies + this repo (editable)
+#
+# Environment knobs:
+#   PYTHON=python3.11                interpreter to install into (default: python, else python3)
+#   TORCH_SPEC="torch==2.14.1 torchvision==0.29.1"
+#                                    installed only when torch is NOT importable; an existing
+#                                    torch (e.g. a cluster's CUDA build) is kept and mmcv is
+#                                    built against it
+#   MMCV_CACHE=~/.cache/gle/wheels   where built mmcv wheels are cached (keyed by torch
+#                                    version, CUDA version, python tag and platform)
+#   MAX_JOBS=<nproc>                 parallel compile jobs for mmcv
+#   GLE_FORCE_CPU_MMCV=1             build mmcv without CUDA ops even with nvcc and a GPU
+#
+# Why each step exists (all measured on a fresh Python 3.11 machine):
+#  * mmcv 2.1.0 is source-only on PyPI: its setup.py imports pkg_resources (setuptools<81) and
+#    torch, so it is built with --no-build-isolation and MMCV_WITH_OPS=1.
+#  * torch >= 2.14 headers need C++20 but mmcv 2.1.0 forces -std=c++17: patched in the sdist.
+#  * mmpose 1.3.2 depends on chumpy, whose setup.py imports pip: --no-build-isolation.
+#  * xtcocotools wheels are built against numpy 1.x: numpy==1.26.4, opencv-python 4.11.
+#  * mmengine imports pkg_resources at run time: setuptools<81 stays installed.
+set -euo pipefail
+
+REPO_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+PY="${PYTHON:-$(command -v python || command -v python3)}"
+PIP=("$PY" -m pip install --disable-pip-version-check)
+MMCV_VERSION=2.1.0
+MMCV_CACHE="${MMCV_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/gle/wheels}"
+START=$(date +%s)
+
+log() { printf '\n[gle-install] %s\n' "$*"; }
+
+log "python: $("$PY" -c 'import sys; print(sys.executable, sys.version.split()[0])')"
+
+# 1. build tooling and the numpy/opencv pins everything else is resolved against
+"${PIP[@]}" "setuptools<81" wheel ninja "numpy==1.26.4" "opencv-python==4.11.0.86"
+
+# 2. torch: keep an existing one, else install the default pair
+if "$PY" -c 'import torch, torchvision' 2>/dev/null; then
+    log "keeping installed torch $("$PY" -c 'import torch; print(torch.__version__)')"
+else
+    TORCH_SPEC="${TORCH_SPEC:-torch==2.14.1 torchvision==0.29.1}"
+    log "installing $TORCH_SPEC"
+    # shellcheck disable=SC2086
+    "${PIP[@]}" $TORCH_SPEC "setuptools<81"
+fi
+# torch >= 2.14 asks for setuptools >= 77 and may upgrade it past 80: pin it back
+"${PIP[@]}" "setuptools<81"
+
+# 3. mmengine (pure python)
+"${PIP[@]}" "mmengine==0.10.7"
+
+# 4. mmcv with compiled ops: reuse, then cache, then build from the sdist
+have_mmcv_ops() {
+    "$PY" - <<'PY' 2>/dev/null
+import mmcv, mmcv.ops, torch
+assert mmcv.__version__ == "2.1.0", mmcv.__version__
+from mmcv.ops import nms
+b = torch.tensor([[0., 0., 10., 10.], [1., 1., 10., 10.]])
+nms(b, torch.tensor([0.9, 0.8]), 0.5)
+PY
+}
+if have_mmcv_ops; then
+    log "mmcv $MMCV_VERSION with compiled ops already installed"
+else
+    # CUDA ops only where they can be used: nvcc present AND a GPU visible to torch
+    # (TORCH_CUDA_ARCH_LIST may be set to build for GPUs not on the build machine).
+    if [ -n "${GLE_FORCE_CPU_MMCV:-}" ] || ! command -v nvcc >/dev/null 2>&1 \
+        || ! "$PY" -c 'import torch,os,sys; sys.exit(0 if torch.version.cuda and (torch.cuda.is_available() or os.environ.get("TORCH_CUDA_ARCH_LIST")) else 1)'; then
+        BUILD_KIND=cpu
+    else
+        BUILD_KIND="cu$("$PY" -c 'import torch; print(torch.version.cuda.replace(".", ""))')"
+    fi
+    TAG=$("$PY" -c 'import torch,sys,sysconfig; print("torch%s-%s-py%d%d-%s" % (torch.__version__.split("+")[0], "'"$BUILD_KIND"'", *sys.version_info[:2], sysconfig.get_platform().replace("-", "_")))')
+    WHEEL_DIR="$MMCV_CACHE/mmcv-$MMCV_VERSION-$TAG"
+    if ls "$WHEEL_DIR"/mmcv-*.whl >/dev/null 2>&1; then
+        log "using cached mmcv wheel from $WHEEL_DIR"
+    else
+        log "building mmcv $MMCV_VERSION ($TAG) from source: about 8 minutes on 2 cores, once"
+        BUILD_TMP=$(mktemp -d)
+        trap 'rm -rf "$BUILD_TMP"' EXIT
+        "$PY" -m pip download --disable-pip-version-check --no-deps --no-binary :all: \
+            "mmcv==$MMCV_VERSION" -d "$BUILD_TMP"
+        tar -xzf "$BUILD_TMP"/mmcv-$MMCV_VERSION.tar.gz -C "$BUILD_TMP"
+        SRC="$BUILD_TMP/mmcv-$MMCV_VERSION"
+        # torch >= 2.14 headers refuse C++17
+        if "$PY" -c 'import torch,sys; v=tuple(int(x) for x in torch.__version__.split("+")[0].split(".")[:2]); sys.exit(0 if v >= (2, 14) else 1)'; then
+            sed -i 's/-std=c++17/-std=c++20/g' "$SRC/setup.py"
+        fi
+        mkdir -p "$WHEEL_DIR"
+        (
+            cd "$SRC"
+            export MMCV_WITH_OPS=1 MAX_JOBS="${MAX_JOBS:-$(nproc)}"
+            if [ "$BUILD_KIND" = cpu ]; then export CUDA_VISIBLE_DEVICES= FORCE_CUDA=0; else export FORCE_CUDA=1; fi
+            "$PY" -m pip wheel --disable-pip-version-check --no-build-isolation --no-deps . -w "$WHEEL_DIR.tmp"
+        )
+        mv "$WHEEL_DIR.tmp"/mmcv-*.whl "$WHEEL_DIR"/ && rmdir "$WHEEL_DIR.tmp"
+    fi
+    "${PIP[@]}" --no-deps --force-reinstall "$WHEEL_DIR"/mmcv-*.whl
+    # mmcv's own pure-python dependencies
+    "${PIP[@]}" addict packaging Pillow pyyaml yapf
+    have_mmcv_ops || { echo "mmcv.ops does not import after install" >&2; exit 1; }
+fi
+
+# 5. chumpy (mmpose dependency whose setup.py imports pip), then mmpose, mmdet, this repo
+"$PY" -c 'import importlib.metadata as m; m.version("chumpy")' 2>/dev/null \
+    || "${PIP[@]}" --no-build-isolation "chumpy==0.70"
+"${PIP[@]}" -r "$REPO_DIR/requirements/runtime.txt" -r "$REPO_DIR/requirements/tests.txt"
+"${PIP[@]}" --no-build-isolation --no-deps -e "$REPO_DIR"
+
+"$PY" -c 'import gle, mmpose, mmdet, mmcv; print("gle", gle.__version__, "| mmpose", mmpose.__version__, "| mmdet", mmdet.__version__, "| mmcv", mmcv.__version__)'
+log "done in $(( $(date +%s) - START )) s"
