@@ -90,14 +90,15 @@ else
         if "$PY" -c 'import torch,sys; v=tuple(int(x) for x in torch.__version__.split("+")[0].split(".")[:2]); sys.exit(0 if v >= (2, 14) else 1)'; then
             sed -i 's/-std=c++17/-std=c++20/g' "$SRC/setup.py"
         fi
-        mkdir -p "$WHEEL_DIR"
+        rm -rf "$WHEEL_DIR.tmp"
         (
             cd "$SRC"
             export MMCV_WITH_OPS=1 MAX_JOBS="${MAX_JOBS:-$(nproc)}"
             if [ "$BUILD_KIND" = cpu ]; then export CUDA_VISIBLE_DEVICES= FORCE_CUDA=0; else export FORCE_CUDA=1; fi
             "$PY" -m pip wheel --disable-pip-version-check --no-build-isolation --no-deps . -w "$WHEEL_DIR.tmp"
         )
-        mv "$WHEEL_DIR.tmp"/mmcv-*.whl "$WHEEL_DIR"/ && rmdir "$WHEEL_DIR.tmp"
+        # publish the cache entry only once the wheel is complete
+        mv "$WHEEL_DIR.tmp" "$WHEEL_DIR"
     fi
     "${PIP[@]}" --no-deps --force-reinstall "$WHEEL_DIR"/mmcv-*.whl
     # mmcv's own pure-python dependencies

@@ -1,0 +1,3 @@
+from .topdown_stretch_affine import TopdownStretchAffine
+
+__all__ = ['TopdownStretchAffine']

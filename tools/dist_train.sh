@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Distributed training on one or more nodes with torchrun.
+#   bash tools/dist_train.sh CONFIG NUM_PROCS [train.py args...]
+# Env: NNODES (1), NODE_RANK (0), PORT (29500), MASTER_ADDR (127.0.0.1).
+# Without a visible GPU the processes use the gloo backend (CPU training/testing).
+set -e
+CONFIG=$1
+GPUS=$2
+NNODES=${NNODES:-1}
+NODE_RANK=${NODE_RANK:-0}
+PORT=${PORT:-29500}
+MASTER_ADDR=${MASTER_ADDR:-"127.0.0.1"}
+PYTHON=${PYTHON:-python}
+
+exec "$PYTHON" -m torch.distributed.run \
+    --nnodes="$NNODES" \
+    --node_rank="$NODE_RANK" \
+    --master_addr="$MASTER_ADDR" \
+    --nproc_per_node="$GPUS" \
+    --master_port="$PORT" \
+    "$(dirname "$0")/train.py" \
+    "$CONFIG" \
+    --launcher pytorch "${@:3}"

@@ -1,0 +1,98 @@
+"""Test a GLE (or any MMPose) model. Same command line as MMPose's tools/test.py.
+
+    python tools/test.py CONFIG CHECKPOINT [--work-dir DIR] [--out metrics.json]
+        [--dump preds.json|preds.pkl] [--show-dir DIR] [--cfg-options k=v ...]
+        [--launcher pytorch]
+
+The NormalizedError metric logs the paper-style NE table at the end of the run.
+``--dump *.json`` writes one record per test item (image, box, 8 predicted landmarks with
+scores); ``--dump *.pkl`` writes mmengine's raw data samples as MMPose does.
+"""
+import argparse
+import os
+import os.path as osp
+
+import mmengine
+from mmengine.config import Config, DictAction
+from mmengine.hooks import Hook
+from mmengine.runner import Runner
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description='Evaluate a pose model')
+    parser.add_argument('config', help='test config file path')
+    parser.add_argument('checkpoint', help='checkpoint file')
+    parser.add_argument('--work-dir', help='the directory to save evaluation results')
+    parser.add_argument('--out', help='save the metric results to this file (json/yaml/pkl)')
+    parser.add_argument('--dump', help='dump predictions to a .json or .pkl file')
+    parser.add_argument(
+        '--cfg-options', nargs='+', action=DictAction,
+        help='override config settings, e.g. test_dataloader.batch_size=8')
+    parser.add_argument('--show-dir', help='save visualized test images here')
+    parser.add_argument('--show', action='store_true', help='show results in a window')
+    parser.add_argument('--interval', type=int, default=1, help='visualize every N samples')
+    parser.add_argument('--wait-time', type=float, default=1, help='window display time (s)')
+    parser.add_argument('--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'],
+                        default='none', help='job launcher')
+    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
+    args = parser.parse_args(argv)
+    os.environ.setdefault('LOCAL_RANK', str(args.local_rank))
+    return args
+
+
+def merge_args(cfg, args):
+    """Merge command-line arguments into the config (MMPose semantics)."""
+    cfg.launcher = args.launcher
+    if not osp.isfile(args.checkpoint):
+        raise FileNotFoundError(f'checkpoint not found: {args.checkpoint}')
+    cfg.load_from = args.checkpoint
+    if args.work_dir is not None:
+        cfg.work_dir = args.work_dir
+    elif cfg.get('work_dir', None) is None:
+        cfg.work_dir = osp.join('./work_dirs', osp.splitext(osp.basename(args.config))[0])
+    if args.show or args.show_dir is not None:
+        if 'visualization' not in cfg.default_hooks:
+            raise KeyError('--show/--show-dir need default_hooks.visualization='
+                           'dict(type="PoseVisualizationHook") in the config')
+        vis = cfg.default_hooks.visualization
+        vis.enable = True
+        vis.show = args.show
+        vis.wait_time = args.wait_time
+        vis.out_dir = args.show_dir
+        vis.interval = args.interval
+    if args.dump is not None:
+        if args.dump.endswith('.json'):
+            dump = dict(type='DumpFashionPredictions', out_file_path=args.dump)
+        elif args.dump.endswith(('.pkl', '.pickle')):
+            dump = dict(type='DumpResults', out_file_path=args.dump)
+        else:
+            raise ValueError(f'--dump {args.dump}: use a .json or .pkl file name')
+        evaluator = cfg.test_evaluator
+        cfg.test_evaluator = [*evaluator, dump] if isinstance(evaluator, (list, tuple)) \
+            else [evaluator, dump]
+    if args.cfg_options is not None:
+        cfg.merge_from_dict(args.cfg_options)
+    return cfg
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    cfg = merge_args(Config.fromfile(args.config), args)
+    if cfg.launcher != 'none':
+        import gle.utils
+        gle.utils.select_dist_backend(cfg)
+    runner = Runner.from_cfg(cfg)
+
+    if args.out:
+        class SaveMetricHook(Hook):
+
+            def after_test_epoch(self, _, metrics=None):
+                if metrics is not None:
+                    mmengine.dump(metrics, args.out)
+
+        runner.register_hook(SaveMetricHook(), 'LOWEST')
+    return runner.test()
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,101 @@
+"""Train a GLE (or any MMPose) model. Same command line as MMPose's tools/train.py.
+
+    python tools/train.py CONFIG [--work-dir DIR] [--resume [CKPT]] [--amp]
+        [--auto-scale-lr] [--no-validate] [--cfg-options k=v ...] [--launcher pytorch]
+
+Differences from MMPose's copy: distributed runs fall back to the gloo backend when no GPU
+is visible (so tools/dist_train.sh also works on CPU).
+"""
+import argparse
+import os
+import os.path as osp
+
+from mmengine.config import Config, DictAction
+from mmengine.runner import Runner
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description='Train a pose model')
+    parser.add_argument('config', help='train config file path')
+    parser.add_argument('--work-dir', help='the dir to save logs and models')
+    parser.add_argument(
+        '--resume', nargs='?', type=str, const='auto',
+        help='resume from the given checkpoint, or (no value) from the latest '
+        'checkpoint in the work directory')
+    parser.add_argument('--amp', action='store_true',
+                        help='enable automatic-mixed-precision training')
+    parser.add_argument('--no-validate', action='store_true',
+                        help='do not evaluate checkpoints during training')
+    parser.add_argument(
+        '--auto-scale-lr', action='store_true',
+        help='scale the lr by (GPUs x batch per GPU) / auto_scale_lr.base_batch_size')
+    parser.add_argument('--show-dir', help='save visualized validation images here')
+    parser.add_argument('--show', action='store_true', help='show validation results')
+    parser.add_argument('--interval', type=int, default=1, help='visualize every N samples')
+    parser.add_argument('--wait-time', type=float, default=1, help='window display time (s)')
+    parser.add_argument(
+        '--cfg-options', nargs='+', action=DictAction,
+        help='override config settings, e.g. train_dataloader.batch_size=8')
+    parser.add_argument('--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'],
+                        default='none', help='job launcher')
+    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
+    args = parser.parse_args(argv)
+    os.environ.setdefault('LOCAL_RANK', str(args.local_rank))
+    return args
+
+
+def merge_args(cfg, args):
+    """Merge command-line arguments into the config (MMPose semantics)."""
+    if args.no_validate:
+        cfg.val_cfg = None
+        cfg.val_dataloader = None
+        cfg.val_evaluator = None
+    cfg.launcher = args.launcher
+    if args.work_dir is not None:
+        cfg.work_dir = args.work_dir
+    elif cfg.get('work_dir', None) is None:
+        cfg.work_dir = osp.join('./work_dirs', osp.splitext(osp.basename(args.config))[0])
+    if args.amp:
+        wrapper = cfg.optim_wrapper.get('type', 'OptimWrapper')
+        if wrapper not in ('OptimWrapper', 'AmpOptimWrapper'):
+            raise ValueError(f'--amp does not support optim_wrapper.type={wrapper!r}')
+        cfg.optim_wrapper.type = 'AmpOptimWrapper'
+        cfg.optim_wrapper.setdefault('loss_scale', 'dynamic')
+    if args.resume == 'auto':
+        cfg.resume = True
+        cfg.load_from = None
+    elif args.resume is not None:
+        cfg.resume = True
+        cfg.load_from = args.resume
+    if args.auto_scale_lr:
+        if 'auto_scale_lr' not in cfg:
+            raise KeyError(f'--auto-scale-lr needs `auto_scale_lr = dict(base_batch_size=N)` '
+                           f'in {args.config}')
+        cfg.auto_scale_lr.enable = True
+    if args.show or args.show_dir is not None:
+        if 'visualization' not in cfg.default_hooks:
+            raise KeyError('--show/--show-dir need default_hooks.visualization='
+                           'dict(type="PoseVisualizationHook") in the config')
+        vis = cfg.default_hooks.visualization
+        vis.enable = True
+        vis.show = args.show
+        vis.wait_time = args.wait_time
+        vis.out_dir = args.show_dir
+        vis.interval = args.interval
+    if args.cfg_options is not None:
+        cfg.merge_from_dict(args.cfg_options)
+    return cfg
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    cfg = merge_args(Config.fromfile(args.config), args)
+    if cfg.launcher != 'none':
+        import gle.utils
+        gle.utils.select_dist_backend(cfg)
+    runner = Runner.from_cfg(cfg)
+    runner.train()
+
+
+if __name__ == '__main__':
+    main()
