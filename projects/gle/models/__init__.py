@@ -1,1 +1,2 @@
 """Registered modules (imported for registration by gle/__init__)."""
+from .backbones import *  # noqa: F401,F403
