@@ -1,2 +1,3 @@
 """Registered modules (imported for registration by gle/__init__)."""
 from .backbones import *  # noqa: F401,F403
+from .heads import *  # noqa: F401,F403
