@@ -1,0 +1,3 @@
+from .gle_neck import GLENeck
+
+__all__ = ['GLENeck']

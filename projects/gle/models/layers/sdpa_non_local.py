@@ -1,0 +1,80 @@
+"""Embedded-Gaussian non-local block with a fused-attention forward path."""
+from typing import Dict
+
+import torch.nn.functional as F
+from mmcv.cnn import NonLocal2d
+from torch import Tensor
+
+from mmpose.registry import MODELS
+
+
+@MODELS.register_module()
+class SDPANonLocal2d(NonLocal2d):
+    """2D embedded-Gaussian non-local block (`Non-local Neural Networks`_)
+    whose attention can run through :func:`F.scaled_dot_product_attention`.
+
+    Layers, initialisation and the explicit forward are mmcv's
+    :class:`~mmcv.cnn.NonLocal2d`; this subclass only adds the fused path,
+    which computes the same ``softmax(theta(x)^T phi(x)) g(x)`` without
+    materialising the (HW x HW) matrix in Python code (mmcv's forward has no
+    hook for the attention kernel, hence the override).
+
+    Computation (``x``: (N, C, H, W), ``C'`` = ``in_channels // reduction``)::
+
+        y = softmax(s * theta(x)^T phi(x)) g(x)      # (N, HW, C')
+        out = x + conv_out(y)                        # (N, C, H, W)
+
+    with ``s = 1/sqrt(C')`` if ``use_scale`` else ``1``. ``conv_out`` is a
+    1x1 conv followed by ``norm_cfg`` (if any).
+
+    Args:
+        in_channels (int): Channels ``C`` of the input feature map.
+        attention_impl (str): ``'sdpa'`` (fused kernel) or ``'explicit'``
+            (mmcv's matmul-softmax-matmul). Both give the same result up to
+            float rounding. Defaults to ``'sdpa'``.
+        **kwargs: Passed to :class:`~mmcv.cnn.NonLocal2d`: ``reduction``,
+            ``use_scale``, ``conv_cfg``, ``norm_cfg``, ``sub_sample``,
+            ``zeros_init`` and ``std`` (initialisation), and ``mode``, which
+            must stay ``'embedded_gaussian'`` for the fused path.
+
+    .. _`Non-local Neural Networks`: https://arxiv.org/abs/1711.07971
+    """
+
+    attention_impls = ('sdpa', 'explicit')
+
+    def __init__(self,
+                 in_channels: int,
+                 attention_impl: str = 'sdpa',
+                 **kwargs: Dict) -> None:
+        if attention_impl not in self.attention_impls:
+            raise ValueError(f'attention_impl must be one of '
+                             f'{self.attention_impls}, got {attention_impl!r}')
+        super().__init__(in_channels, **kwargs)
+        if attention_impl == 'sdpa' and self.mode != 'embedded_gaussian':
+            raise ValueError('the sdpa path is a softmax attention, i.e. the '
+                             f"'embedded_gaussian' mode, not {self.mode!r}")
+        self.attention_impl = attention_impl
+
+    def forward(self, x: Tensor) -> Tensor:
+        """Apply the block.
+
+        Args:
+            x (Tensor): Input features in shape (N, C, H, W).
+
+        Returns:
+            Tensor: ``x + conv_out(y)`` in shape (N, C, H, W).
+        """
+        if self.attention_impl == 'explicit':
+            return super().forward(x)
+
+        n, _, h, w = x.shape
+        # (N, C', H, W) -> (N, HW, C'): query/key/value rows are positions
+        # (phi and g have fewer rows when sub_sample pools them)
+        query = self.theta(x).flatten(2).transpose(1, 2)
+        key = self.phi(x).flatten(2).transpose(1, 2)
+        value = self.g(x).flatten(2).transpose(1, 2)
+        # scale=None is sdpa's default 1/sqrt(C'); the GLE authors use 1
+        scale = None if self.use_scale else 1.0
+        y = F.scaled_dot_product_attention(query, key, value, scale=scale)
+        y = y.transpose(1, 2).reshape(n, self.inter_channels, h, w)
+        return x + self.conv_out(y)
