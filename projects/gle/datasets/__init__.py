@@ -8,11 +8,13 @@ from .fashion_layout import (CLOTHES_TYPE_SLOTS, CLOTHES_TYPES,
                              FASHION_META_KEYS, LANDMARK_NAMES, METAINFO_FILE,
                              NUM_LANDMARKS, SPLITS, VARIATION_TYPES,
                              VISIBILITY_CODES)
+from .fld_coco_dataset import COCO_V_TO_CODE, FLDCocoDataset
 from .fld_dataset import FLDDataset
 
 __all__ = [
     'BaseFashionDataset', 'DeepFashionCDataset', 'FLDDataset',
-    'FashionAnnotationError', 'FASHION_META_KEYS', 'LANDMARK_NAMES',
-    'NUM_LANDMARKS', 'CLOTHES_TYPES', 'CLOTHES_TYPE_SLOTS', 'VARIATION_TYPES',
-    'VISIBILITY_CODES', 'SPLITS', 'METAINFO_FILE'
+    'FLDCocoDataset', 'FashionAnnotationError', 'FASHION_META_KEYS',
+    'LANDMARK_NAMES', 'NUM_LANDMARKS', 'CLOTHES_TYPES', 'CLOTHES_TYPE_SLOTS',
+    'VARIATION_TYPES', 'VISIBILITY_CODES', 'SPLITS', 'METAINFO_FILE',
+    'COCO_V_TO_CODE'
 ]
