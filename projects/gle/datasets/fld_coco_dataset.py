@@ -193,8 +193,9 @@ class FLDCocoDataset(BaseCocoStyleDataset):
         return instances, list(image_list.values())
 
     def _category_slots(self, file: str, index: int, cat: dict,
-                        data: dict) -> Tuple[int, Tuple[int, ...]]:
-        """Clothes type and slot of each keypoint of one category."""
+                        data: dict) -> Optional[Tuple[int, Tuple[int, ...]]]:
+        """Clothes type and slot of each keypoint of one category (``None``
+        for an unnamed category no annotation uses)."""
         where = f'categories[{index}]'
         names = cat.get('keypoints') or []
         if names:
@@ -221,7 +222,9 @@ class FLDCocoDataset(BaseCocoStyleDataset):
                 a for a in data['annotations']
                 if a.get('category_id') == cat['id']
             ]
-            count = len(anns[0]['keypoints']) // 3 if anns else 0
+            if not anns:
+                return None  # unused category: nothing to map
+            count = len(anns[0]['keypoints']) // 3
             by_count = {len(s): c for c, s in CLOTHES_TYPE_SLOTS.items()}
             if count not in by_count:
                 raise FashionAnnotationError(
@@ -240,7 +243,7 @@ class FLDCocoDataset(BaseCocoStyleDataset):
     def _parse_annotation(self, file: str, where: str, ann: dict, img: dict,
                           slots_of: dict) -> dict:
         """One json annotation -> one unified top-down instance."""
-        if ann.get('category_id') not in slots_of:
+        if slots_of.get(ann.get('category_id')) is None:
             raise FashionAnnotationError(
                 file, where, f'category_id {ann.get("category_id")!r} is not '
                 'in "categories"', 'fix the category id')
