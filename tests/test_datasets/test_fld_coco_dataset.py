@@ -1,0 +1,211 @@
+"""FLDCocoDataset on MMPose's real FLD json sample and on tmp upper/lower
+files."""
+import copy
+import json
+import os.path as osp
+import warnings
+
+import numpy as np
+import pytest
+
+from gle.datasets import FashionAnnotationError, FLDCocoDataset
+
+SAMPLE_DIR = osp.join(osp.dirname(__file__), '..', 'data', 'fld_coco_sample')
+SAMPLE_DIR = osp.abspath(SAMPLE_DIR)
+
+UPPER_NAMES = [
+    'left collar', 'right collar', 'left sleeve', 'right sleeve', 'left hem',
+    'right hem'
+]
+LOWER_NAMES = ['left waistline', 'right waistline', 'left hem', 'right hem']
+
+
+def coco_file(path, names, anns, images, with_names=True):
+    data = dict(
+        images=images,
+        annotations=anns,
+        categories=[
+            dict(
+                supercategory='person',
+                id=1,
+                name='fashion',
+                keypoints=names if with_names else [],
+                skeleton=[])
+        ])
+    with open(path, 'w') as f:
+        json.dump(data, f)
+    return str(path)
+
+
+def test_real_sample():
+    with warnings.catch_warnings(record=True) as record:
+        warnings.simplefilter('always')
+        dataset = FLDCocoDataset(
+            ann_file=osp.join(SAMPLE_DIR, 'test_fld.json'),
+            data_prefix=dict(img=SAMPLE_DIR),
+            test_mode=True,
+            serialize_data=False)
+    assert not [w for w in record if 'FLDCocoDataset' in str(w.message)]
+    assert len(dataset) == 2
+    first, second = dataset.data_list
+
+    assert first['img_id'] == 128 and first['id'] == 128
+    assert first['img_path'] == osp.join(SAMPLE_DIR, 'img_00000128.jpg')
+    assert first['clothes_type'] == 3 and first['variation_type'] == 0
+    assert first['category_id'] == 1
+    # bbox [88, 21, 48, 142] xywh -> xyxy
+    np.testing.assert_array_equal(first['bbox'],
+                                  np.array([[88, 21, 136, 163]], np.float32))
+    assert first['bbox'].dtype == np.float32
+    np.testing.assert_array_equal(first['bbox_score'], [1.0])
+    np.testing.assert_array_equal(
+        first['keypoints'],
+        np.array([[[108, 33], [121, 36], [95, 65], [128, 68], [118, 79],
+                   [114, 75], [115, 150], [112, 143]]], np.float32))
+    # v = 1 1 2 1 2 1 2 1 -> codes 1 1 0 1 0 1 0 1
+    np.testing.assert_array_equal(first['visibility_codes'],
+                                  [[1, 1, 0, 1, 0, 1, 0, 1]])
+    np.testing.assert_array_equal(first['keypoints_visible'],
+                                  [[0, 0, 1, 0, 1, 0, 1, 0]])
+    assert first['keypoints_visible'].dtype == np.float32
+    assert first['num_keypoints'] == 3
+    assert first['raw_ann_info']['id'] == 128
+    assert first['raw_ann_info']['ann_file'].endswith('test_fld.json')
+
+    assert second['img_id'] == 132
+    np.testing.assert_array_equal(second['bbox'], [[1, 1, 200, 250]])
+    np.testing.assert_array_equal(
+        second['keypoints'],
+        np.array([[[71, 19], [127, 15], [37, 80], [162, 71], [60, 112],
+                   [145, 109], [0, 0], [172, 235]]], np.float32))
+    # (0, 0, 0) left hem of a full-body item -> truncated (2)
+    np.testing.assert_array_equal(second['visibility_codes'],
+                                  [[0, 0, 0, 0, 0, 0, 2, 0]])
+    np.testing.assert_array_equal(second['keypoints_visible'],
+                                  [[1, 1, 1, 1, 1, 1, 0, 1]])
+    assert second['num_keypoints'] == 7
+
+
+def _images(*ids):
+    return [
+        dict(id=i, file_name=f'img_{i:08d}.jpg', width=100, height=120)
+        for i in ids
+    ]
+
+
+def _upper_lower(tmp_path, with_names=True):
+    upper = coco_file(tmp_path / 'fld_upper_test.json', UPPER_NAMES, [
+        dict(
+            id=1,
+            image_id=1,
+            category_id=1,
+            bbox=[0, 0, 80, 100],
+            keypoints=[
+                10, 10, 2, 30, 10, 1, 5, 40, 0, 50, 40, 2, 12, 90, 2, 40, 91, 2
+            ],
+            num_keypoints=5)
+    ], _images(1), with_names)
+    lower = coco_file(tmp_path / 'fld_lower_test.json', LOWER_NAMES, [
+        dict(
+            id=2,
+            image_id=2,
+            category_id=1,
+            bbox=[10, 20, 50, 60],
+            keypoints=[15, 25, 2, 55, 25, 2, 0, 0, 0, 50, 70, 1],
+            num_keypoints=3)
+    ], _images(2), with_names)
+    return upper, lower
+
+
+@pytest.mark.parametrize('with_names', [True, False], ids=['names', 'count'])
+def test_upper_and_lower_files_map_into_slots(tmp_path, with_names):
+    upper, lower = _upper_lower(tmp_path, with_names)
+    dataset = FLDCocoDataset(
+        ann_file=['fld_upper_test.json', 'fld_lower_test.json'],
+        data_root=str(tmp_path),
+        serialize_data=False)
+    up, low = dataset.data_list
+    assert up['clothes_type'] == 1 and low['clothes_type'] == 2
+    assert up['img_path'] == osp.join(str(tmp_path), 'img', 'img_00000001.jpg')
+    np.testing.assert_array_equal(up['keypoints'][0],
+                                  [[10, 10], [30, 10], [5, 40], [50, 40],
+                                   [0, 0], [0, 0], [12, 90], [40, 91]])
+    np.testing.assert_array_equal(up['visibility_codes'][0],
+                                  [0, 1, 2, 0, -1, -1, 0, 0])
+    np.testing.assert_array_equal(up['keypoints_visible'][0],
+                                  [1, 0, 0, 1, 0, 0, 1, 1])
+    np.testing.assert_array_equal(up['bbox'], [[0, 0, 80, 100]])
+    np.testing.assert_array_equal(low['keypoints'][0],
+                                  [[0, 0], [0, 0], [0, 0], [0, 0], [15, 25],
+                                   [55, 25], [0, 0], [50, 70]])
+    np.testing.assert_array_equal(low['visibility_codes'][0],
+                                  [-1, -1, -1, -1, 0, 0, 2, 1])
+    np.testing.assert_array_equal(low['keypoints_visible'][0],
+                                  [0, 0, 0, 0, 1, 1, 0, 0])
+    np.testing.assert_array_equal(low['bbox'], [[10, 20, 60, 80]])
+
+
+def test_clothes_type_argument_is_checked(tmp_path):
+    upper, _ = _upper_lower(tmp_path)
+    assert len(FLDCocoDataset(ann_file=upper, clothes_type='upper')) == 1
+    with pytest.raises(
+            FashionAnnotationError,
+            match='upper-body items but '
+            "clothes_type='lower'"):
+        FLDCocoDataset(ann_file=upper, clothes_type='lower')
+    with pytest.raises(ValueError, match='"clothes_type"'):
+        FLDCocoDataset(ann_file=upper, clothes_type='top')
+
+
+def _broken(tmp_path, mutate):
+    upper, _ = _upper_lower(tmp_path)
+    with open(upper) as f:
+        data = json.load(f)
+    data = copy.deepcopy(data)
+    mutate(data)
+    with open(upper, 'w') as f:
+        json.dump(data, f)
+    return upper
+
+
+@pytest.mark.parametrize(
+    'mutate, words', [
+        (lambda d: d['annotations'][0].update(keypoints=[1, 2, 2] * 5),
+         ['annotations[0] (id=1)', 'expected 18']),
+        (lambda d: d['annotations'][0]['keypoints'].__setitem__(2, 3),
+         ['annotations[0]', 'v=3']),
+        (lambda d: d['annotations'][0].update(image_id=7),
+         ['annotations[0]', 'image_id 7']),
+        (lambda d: d['annotations'].append(dict(d['annotations'][0])),
+         ['annotations[1]', 'duplicate annotation id 1']),
+        (lambda d: d['categories'][0].update(keypoints=['a', 'b']),
+         ['categories[0]', 'not distinct names']),
+        (lambda d: d['annotations'][0].update(bbox=[10, 10, 0, 5]),
+         ['annotations[0]', 'degenerate box']),
+        (lambda d: d['annotations'][0].update(bbox=[200, 10, 50, 50]),
+         ['annotations[0]', 'outside the 100x120 image']),
+    ],
+    ids=[
+        'keypoint-count', 'bad-v', 'unknown-image', 'duplicate-id',
+        'bad-names', 'degenerate-box', 'box-off-image'
+    ])
+def test_malformed_json_raises_with_location(tmp_path, mutate, words):
+    upper = _broken(tmp_path, mutate)
+    with pytest.raises(FashionAnnotationError) as e:
+        FLDCocoDataset(ann_file=upper)
+    msg = str(e.value)
+    assert msg.startswith(upper + ':'), msg
+    for word in words:
+        assert word in msg, msg
+
+
+def test_landmark_outside_image_is_kept_with_warning(tmp_path):
+    upper = _broken(
+        tmp_path,
+        lambda d: d['annotations'][0]['keypoints'].__setitem__(0, 150))
+    with pytest.warns(UserWarning) as record:
+        dataset = FLDCocoDataset(ann_file=upper)
+    messages = ' '.join(str(w.message) for w in record)
+    assert '1 visible landmark(s) lie outside the image' in messages
+    assert '1 visible landmark(s) lie outside their box' in messages
+    assert dataset.get_data_info(0)['keypoints'][0, 0, 0] == 150
