@@ -1,0 +1,115 @@
+# Demo: the GLE pipeline end to end on the bundled synthetic data (demo/data/fashion_demo,
+# DeepFashion-C raw format, read by the real DeepFashionCDataset loader), sized to train
+# and test on 2 CPU cores in a few minutes. Same registered modules as the paper configs
+# (GLENeck, FullResHeatmapHead, TopdownStretchAffine, NormalizedError) with a narrower,
+# randomly initialised backbone (ResNet-18 stem + 2 stages at half width, stride 8) and
+# 96x96 input instead of ImageNet VGG-16 at 224x224. Not a benchmark result.
+#   python tools/train.py configs/gle/td-hm_res18w32-gle2_1xb16-30e_fashion-demo-96x96.py
+_base_ = [
+    'mmpose::_base_/default_runtime.py',
+    '../_base_/models/td-hm_vgg16-gle_fullres.py',
+]
+custom_imports = dict(imports=['gle'], allow_failed_imports=False)
+default_scope = 'mmpose'
+
+# runtime
+train_cfg = dict(by_epoch=True, max_epochs=30, val_interval=5)
+randomness = dict(seed=1234)
+optim_wrapper = dict(optimizer=dict(type='Adam', lr=2e-3, weight_decay=0.))
+param_scheduler = [
+    dict(type='LinearLR', begin=0, end=50, start_factor=0.01, by_epoch=False),
+    dict(type='MultiStepLR', milestones=[20, 26], gamma=0.1, by_epoch=True,
+         begin=0, end=30),
+]
+auto_scale_lr = dict(base_batch_size=16)
+default_hooks = dict(
+    logger=dict(type='LoggerHook', interval=10),
+    checkpoint=dict(
+        type='CheckpointHook', interval=5, max_keep_ckpts=2, save_best='NE',
+        rule='less'))
+
+codec = dict(
+    type='MSRAHeatmap', input_size=(96, 96), heatmap_size=(96, 96), sigma=3)
+model = dict(
+    backbone=dict(
+        _delete_=True,
+        type='ResNet',
+        depth=18,
+        stem_channels=32,
+        base_channels=32,
+        num_stages=2,
+        strides=(1, 2),
+        dilations=(1, 1),
+        out_indices=(1, ),
+        init_cfg=None),
+    neck=dict(in_channels=64, inter_channels=32, num_modules=2),
+    head=dict(
+        in_channels=64,
+        stem_channels=(32, 32, 32, 64),
+        deconv_out_channels=(32, 16, 8),
+        decoder=codec))
+
+# data
+dataset_type = 'DeepFashionCDataset'
+data_mode = 'topdown'
+# resolved from this file's folder, so the config runs from any working directory
+data_root = '{{ fileDirname }}/../../demo/data/fashion_demo/'
+# mmpose's default PackPoseInputs meta keys + the clothes / variation type (NE breakdowns)
+fashion_meta_keys = ('id', 'img_id', 'img_path', 'category_id', 'crowd_index',
+                     'ori_shape', 'img_shape', 'input_size', 'input_center',
+                     'input_scale', 'flip', 'flip_direction', 'flip_indices',
+                     'raw_ann_info', 'dataset_name', 'clothes_type',
+                     'variation_type')
+train_pipeline = [
+    dict(type='LoadImage'),
+    dict(type='GetBBoxCenterScale', padding=1.0),
+    dict(type='RandomFlip', direction='horizontal'),
+    dict(type='TopdownStretchAffine', input_size=codec['input_size']),
+    dict(type='GenerateTarget', encoder=codec),
+    dict(type='PackPoseInputs', meta_keys=fashion_meta_keys),
+]
+val_pipeline = [
+    dict(type='LoadImage'),
+    dict(type='GetBBoxCenterScale', padding=1.0),
+    dict(type='TopdownStretchAffine', input_size=codec['input_size']),
+    dict(type='PackPoseInputs', meta_keys=fashion_meta_keys),
+]
+train_dataloader = dict(
+    batch_size=16,
+    num_workers=2,
+    persistent_workers=True,
+    sampler=dict(type='DefaultSampler', shuffle=True),
+    dataset=dict(
+        type=dataset_type,
+        data_root=data_root,
+        data_mode=data_mode,
+        split='train',
+        pipeline=train_pipeline))
+val_dataloader = dict(
+    batch_size=16,
+    num_workers=2,
+    persistent_workers=True,
+    drop_last=False,
+    sampler=dict(type='DefaultSampler', shuffle=False, round_up=False),
+    dataset=dict(
+        type=dataset_type,
+        data_root=data_root,
+        data_mode=data_mode,
+        split='val',
+        test_mode=True,
+        pipeline=val_pipeline))
+test_dataloader = dict(
+    batch_size=16,
+    num_workers=2,
+    persistent_workers=True,
+    drop_last=False,
+    sampler=dict(type='DefaultSampler', shuffle=False, round_up=False),
+    dataset=dict(
+        type=dataset_type,
+        data_root=data_root,
+        data_mode=data_mode,
+        split='test',
+        test_mode=True,
+        pipeline=val_pipeline))
+val_evaluator = dict(type='NormalizedError')
+test_evaluator = val_evaluator
