@@ -6,20 +6,24 @@
 Slurm tests compare their multi-process NE against it.
 """
 import os.path as osp
-import pickle
 
 import pytest
 
-from cluster_utils import (DEMO_CONFIG, TOOLS, fast_data, free_port, read_json,
-                           run_tool, tool_env)
-
-TRAIN_SAMPLES, TRAIN_BATCH, PROCS = 16, 4, 2
+from cluster_utils import (DEMO_CONFIG, PROCS, TOOLS, TRAIN_BATCH, TRAIN_SAMPLES,
+                           evaluate, fast_data, free_port, run_tool, tool_env)
 
 
 def pytest_configure(config):
     config.addinivalue_line(
         'markers', 'slurm: starts a single-node Slurm cluster (munge, slurmctld, slurmd) '
         'on localhost; installs slurm-wlm/munge with apt-get when missing')
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Say how the Slurm test went (installed? skipped, and why?) even under -q."""
+    from local_slurm import NOTES
+    for line in NOTES:
+        terminalreporter.write_line(line)
 
 
 @pytest.fixture(scope='session')
@@ -35,23 +39,6 @@ def demo_checkpoint(tmp_path_factory):
         cwd=str(cwd), log_name='dist_train.log', env=tool_env(PORT=free_port()))
     work_dir = cwd / 'work'
     return work_dir, work_dir / 'epoch_1.pth', log
-
-
-def evaluate(checkpoint, cwd, name, launcher_cmd=None, env=None, timeout=300):
-    """Run tools/test.py (or ``launcher_cmd`` + its args) on ``checkpoint``; returns
-    (metrics dict, dumped data samples, log)."""
-    out, dump = osp.join(cwd, f'{name}.json'), osp.join(cwd, f'{name}.pkl')
-    args = ['--work-dir', f'{name}_work', '--out', out, '--dump', dump,
-            '--cfg-options', *fast_data('test')]
-    cmd = launcher_cmd or ['python', osp.join(TOOLS, 'test.py'), DEMO_CONFIG, checkpoint]
-    env = env or tool_env()
-    if cmd[0] == 'python':
-        cmd = [env['PYTHON']] + cmd[1:]
-    _, log = run_tool(cmd + args, cwd=str(cwd), log_name=f'{name}.log', env=env,
-                      timeout=timeout)
-    with open(dump, 'rb') as f:
-        samples = pickle.load(f)
-    return read_json(out), samples, log
 
 
 @pytest.fixture(scope='session')

@@ -3,9 +3,9 @@ import os.path as osp
 
 import pytest
 
-from cluster_utils import (DEMO_BASE_BATCH, DEMO_CONFIG, DEMO_LR, NUM_TEST, TOOLS,
-                           free_port, load_ckpt, tool_env)
-from conftest import PROCS, TRAIN_BATCH, TRAIN_SAMPLES, evaluate
+from cluster_utils import (DEMO_BASE_BATCH, DEMO_CONFIG, DEMO_LR, NUM_TEST, PROCS, TOOLS,
+                           TRAIN_BATCH, TRAIN_SAMPLES, evaluate, free_port, load_ckpt,
+                           tool_env)
 
 
 def _ids(samples):

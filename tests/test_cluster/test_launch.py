@@ -19,10 +19,12 @@ DIST_VARS = ('RANK', 'WORLD_SIZE', 'LOCAL_RANK', 'MASTER_ADDR', 'MASTER_PORT',
 
 @pytest.fixture
 def clean_env(monkeypatch):
-    """No launcher variables from the outside; torch's thread count restored."""
-    for key in list(os.environ):
-        if key in DIST_VARS or key.startswith(('SLURM_', 'OMPI_')):
-            monkeypatch.delenv(key)
+    """No launcher variables from the outside, and none of those the code under test
+    exports leaks into later tests; torch's thread count restored."""
+    for key in set(DIST_VARS) | {k for k in os.environ
+                                 if k.startswith(('SLURM_', 'OMPI_'))}:
+        monkeypatch.setenv(key, 'x')  # records the original value (or its absence)
+        monkeypatch.delenv(key)
     threads = torch.get_num_threads()
     yield monkeypatch
     torch.set_num_threads(threads)
