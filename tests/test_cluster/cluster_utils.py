@@ -10,14 +10,16 @@ import sys
 import time
 
 import torch
+from mmengine.config import Config
 
 REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 PROJECTS = osp.join(REPO_ROOT, 'projects')
 TOOLS = osp.join(REPO_ROOT, 'tools')
 DEMO_CONFIG = osp.join(REPO_ROOT, 'configs', 'gle',
                        'td-hm_res18w32-gle2_1xb16-30e_fashion-demo-96x96.py')
-DEMO_LR = 2e-3  # optim_wrapper.optimizer.lr of the demo config
-DEMO_BASE_BATCH = 16  # auto_scale_lr.base_batch_size of the demo config
+_DEMO_CFG = Config.fromfile(DEMO_CONFIG)
+DEMO_LR = _DEMO_CFG.optim_wrapper.optimizer.lr
+DEMO_BASE_BATCH = _DEMO_CFG.auto_scale_lr.base_batch_size
 NUM_TEST = 51  # test split of demo/data/fashion_demo (odd: ranks get 26 + 25)
 # the shared 2-process training run (conftest.demo_checkpoint)
 TRAIN_SAMPLES, TRAIN_BATCH, PROCS = 16, 4, 2

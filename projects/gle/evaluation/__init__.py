@@ -2,9 +2,10 @@
 METRICS on import)."""
 from .functional import (keypoint_normalized_distances,
                          keypoint_normalized_error)
+from .dump_predictions import DumpFashionPredictions
 from .normalized_error import NormalizedError
 
 __all__ = [
-    'NormalizedError', 'keypoint_normalized_error',
+    'NormalizedError', 'DumpFashionPredictions', 'keypoint_normalized_error',
     'keypoint_normalized_distances'
 ]
