@@ -68,13 +68,16 @@ class SDPANonLocal2d(NonLocal2d):
             return super().forward(x)
 
         n, _, h, w = x.shape
-        # (N, C', H, W) -> (N, HW, C'): query/key/value rows are positions
-        # (phi and g have fewer rows when sub_sample pools them)
-        query = self.theta(x).flatten(2).transpose(1, 2)
-        key = self.phi(x).flatten(2).transpose(1, 2)
-        value = self.g(x).flatten(2).transpose(1, 2)
+        # (N, C', H, W) -> (N, 1, HW, C'): one head whose rows are positions
+        # (phi and g have fewer rows when sub_sample pools them). The head
+        # axis is needed: on CUDA the fused kernels (flash, memory-efficient,
+        # cuDNN) take only 4-D inputs and 3-D ones fall back to the unfused
+        # math path, which materialises the (HW x HW) matrix.
+        query = self.theta(x).flatten(2).transpose(1, 2).unsqueeze(1)
+        key = self.phi(x).flatten(2).transpose(1, 2).unsqueeze(1)
+        value = self.g(x).flatten(2).transpose(1, 2).unsqueeze(1)
         # scale=None is sdpa's default 1/sqrt(C'); the GLE authors use 1
         scale = None if self.use_scale else 1.0
         y = F.scaled_dot_product_attention(query, key, value, scale=scale)
-        y = y.transpose(1, 2).reshape(n, self.inter_channels, h, w)
+        y = y.squeeze(1).transpose(1, 2).reshape(n, self.inter_channels, h, w)
         return x + self.conv_out(y)

@@ -1,0 +1,34 @@
+"""SDPANonLocal2d hands scaled_dot_product_attention 4-D (N, heads, L, C')
+tensors: CUDA's fused kernels accept nothing else and silently fall back to
+the unfused math path for 3-D ones."""
+import pytest
+import torch
+import torch.nn.functional as F
+
+import gle  # noqa: F401  (registration)
+from gle.models import SDPANonLocal2d
+
+
+@pytest.mark.parametrize('sub_sample', [False, True])
+def test_sdpa_gets_4d_inputs_and_matches_explicit(monkeypatch, sub_sample):
+    torch.manual_seed(0)
+    block = SDPANonLocal2d(32, reduction=2, sub_sample=sub_sample,
+                           norm_cfg=dict(type='BN'), zeros_init=False).eval()
+    x = torch.randn(2, 32, 6, 10)
+    with torch.no_grad():
+        block.attention_impl = 'explicit'
+        ref = block(x)
+        block.attention_impl = 'sdpa'
+        seen = []
+        sdpa = F.scaled_dot_product_attention
+
+        def spy(q, k, v, **kwargs):
+            seen.append((tuple(q.shape), tuple(k.shape), tuple(v.shape)))
+            return sdpa(q, k, v, **kwargs)
+
+        monkeypatch.setattr(F, 'scaled_dot_product_attention', spy)
+        out = block(x)
+    keys = 60 // 4 if sub_sample else 60  # 2x2 max-pooled phi and g
+    assert seen == [((2, 1, 60, 16), (2, 1, keys, 16), (2, 1, keys, 16))]
+    assert out.shape == x.shape
+    torch.testing.assert_close(out, ref, rtol=1e-4, atol=1e-5)
