@@ -100,14 +100,16 @@ class PlainNonLocal(nn.Module):
 
     def forward(self, x):
         n, _, h, w = x.shape
-        q = self.theta(x).flatten(2).transpose(1, 2)  # (N, HW, C')
-        k = self.phi(x).flatten(2).transpose(1, 2)
-        v = self.g(x).flatten(2).transpose(1, 2)
+        # (N, 1, HW, C') with unit-stride last axis: what fused attention
+        # kernels accept (otherwise sdpa falls back to its math path)
+        q = self.theta(x).flatten(2).transpose(1, 2).contiguous().unsqueeze(1)
+        k = self.phi(x).flatten(2).transpose(1, 2).contiguous().unsqueeze(1)
+        v = self.g(x).flatten(2).transpose(1, 2).contiguous().unsqueeze(1)
         if self.attention == 'sdpa':
             y = F.scaled_dot_product_attention(q, k, v, scale=1.0)
         else:
-            y = torch.softmax(q @ k.transpose(1, 2), dim=-1) @ v
-        y = y.transpose(1, 2).reshape(n, -1, h, w)
+            y = torch.softmax(q @ k.transpose(-1, -2), dim=-1) @ v
+        y = y.squeeze(1).transpose(1, 2).reshape(n, -1, h, w)
         return x + self.out_bn(self.out_conv(y))
 
 
@@ -587,6 +589,20 @@ def bench_variants(args, device, peaks, log):
 # --------------------------------------------------------------------------
 # Part 2: non-local attention, explicit vs scaled_dot_product_attention
 # --------------------------------------------------------------------------
+def sdpa_kernels(fn):
+    """Names of the attention kernels ``fn`` runs (which fused kernel, or the
+    unfused math path, scaled_dot_product_attention picked)."""
+    from torch.profiler import ProfilerActivity, profile
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore')
+        with profile(activities=[ProfilerActivity.CPU]) as prof:
+            fn()
+    return sorted({e.name.replace('aten::', '') for e in prof.events()
+                   if e.name.startswith('aten::_scaled_dot_product')
+                   or e.name.startswith('aten::_efficient_attention')
+                   or e.name.startswith('aten::_flash_attention')})
+
+
 def bench_attention(args, device, log):
     _import_gle()
     from gle.models.layers import SDPANonLocal2d
@@ -638,6 +654,8 @@ def bench_attention(args, device, log):
             r['fwd'].update(peak_memory(fwd_steps[n], device, resident=(blocks[n], x)))
             r['fwd_bwd'].update(peak_memory(bwd_steps[n], device, resident=(blocks[n], x)))
             res[n] = r
+        res['sdpa_kernel'] = sorted(set(sdpa_kernels(fwd_steps['sdpa'])
+                                        + sdpa_kernels(bwd_steps['sdpa'])))
         res['max_abs_diff'] = (y_s - y_e).abs().max().item()
         res['max_abs_attention_term'] = (y_e - x).abs().max().item()
         for mode in ('fwd', 'fwd_bwd'):
@@ -1048,6 +1066,9 @@ def format_report(res):
                              _f(r['sdpa_speedup_fwd_bwd'], '.2f') if impl == 'sdpa' else ''])
         out.append(_table(['input', 'impl', 'fwd ms', 'fwd+bwd ms', 'fwd step MB',
                            'f+b step MB', 'max|diff|', 'sdpa x'], rows))
+        out.append('sdpa kernels (fwd + bwd): ' + '; '.join(
+            f"{key}: {', '.join(r['sdpa_kernel'])}" for key, r in a.items()
+            if isinstance(r, dict)))
         out.append(f"default attention_impl: neck {a['neck_default']!r}, config "
                    f"{a['config_default']!r}; faster at every size: "
                    f"{a['default_is_faster_everywhere']}")
