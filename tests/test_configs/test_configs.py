@@ -1,0 +1,102 @@
+"""Every shipped pose config builds; the two-stage recipe really carries stage 1 over."""
+import glob
+import os.path as osp
+
+import pytest
+import torch
+from mmengine.config import Config
+from mmengine.registry import init_default_scope
+from mmengine.runner import load_checkpoint, save_checkpoint
+
+import gle  # noqa: F401
+from mmpose.registry import DATASETS, METRICS, MODELS, TRANSFORMS
+
+CONFIG_DIR = osp.join(osp.dirname(__file__), '..', '..', 'configs', 'gle')
+POSE_CONFIGS = sorted(glob.glob(osp.join(CONFIG_DIR, '*.py')))
+STAGE1 = osp.join(CONFIG_DIR, 'td-hm_vgg16-gle0-stage1_1xb50-30e_fld-224x224.py')
+STAGE2 = osp.join(CONFIG_DIR, 'td-hm_vgg16-gle3-stage2_1xb50-30e_fld-224x224.py')
+
+
+def test_config_list_is_complete():
+    names = [osp.basename(p) for p in POSE_CONFIGS]
+    assert 'td-hm_vgg16-gle2_1xb50-30e_deepfashion-c-224x224.py' in names
+    assert 'td-hm_vgg16-gle3_1xb50-30e_fld-224x224.py' in names
+    assert any('demo' in n for n in names)
+
+
+@pytest.mark.parametrize('path', POSE_CONFIGS, ids=osp.basename)
+def test_pose_config_builds(path):
+    cfg = Config.fromfile(path)
+    with open(path) as f:
+        assert f.readline().startswith('#'), 'configs state what they reproduce'
+    assert cfg.default_scope == 'mmpose'
+    assert cfg.custom_imports == dict(imports=['gle'], allow_failed_imports=False)
+    init_default_scope('mmpose')
+    model = MODELS.build(cfg.model)
+    size = cfg.codec['input_size']
+    with torch.no_grad():
+        out = model.eval()(torch.zeros(1, 3, size[1], size[0]), None, mode='tensor')
+    assert out.shape == (1, 8, size[1], size[0])  # full-resolution heatmaps
+    assert cfg.model.test_cfg.shift_heatmap is False
+    for name in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
+        dataset = cfg[name].dataset
+        assert DATASETS.get(dataset.type) is not None
+        for t in dataset.pipeline:
+            assert TRANSFORMS.get(t['type']) is not None, t['type']
+        pack = dataset.pipeline[-1]
+        assert {'clothes_type', 'variation_type'} <= set(pack.meta_keys)
+    assert METRICS.get(cfg.val_evaluator.type) is not None
+    assert cfg.default_hooks.checkpoint.save_best == 'NE'
+    assert cfg.default_hooks.checkpoint.rule == 'less'
+    assert cfg.auto_scale_lr.base_batch_size > 0
+    # MMPoseInferencer reads these top-level keys
+    assert cfg.dataset_type and cfg.data_mode == 'topdown'
+
+
+def test_paper_recipe_values():
+    df = Config.fromfile(osp.join(
+        CONFIG_DIR, 'td-hm_vgg16-gle2_1xb50-30e_deepfashion-c-224x224.py'))
+    fld = Config.fromfile(osp.join(CONFIG_DIR, 'td-hm_vgg16-gle3_1xb50-30e_fld-224x224.py'))
+    assert df.model.neck.num_modules == 2 and fld.model.neck.num_modules == 3
+    for cfg in (df, fld):
+        assert cfg.train_dataloader.batch_size == 50
+        assert cfg.optim_wrapper.optimizer == dict(type='Adam', lr=1e-4, weight_decay=0.)
+        assert cfg.train_cfg.max_epochs == 30
+        assert cfg.param_scheduler[0].type == 'StepLR'
+        assert cfg.param_scheduler[0].step_size == 5
+        assert cfg.param_scheduler[0].gamma == 0.1
+        assert cfg.randomness.seed == 1234
+        assert cfg.codec.input_size == (224, 224) == cfg.codec.heatmap_size
+        types = [t['type'] for t in cfg.train_dataloader.dataset.pipeline]
+        assert 'RandomFlip' in types and 'TopdownStretchAffine' in types
+        assert cfg.val_dataloader.dataset.split == 'val'
+        assert cfg.test_dataloader.dataset.split == 'test'
+    assert fld.train_dataloader.dataset.type == 'FLDDataset'
+    assert df.train_dataloader.dataset.type == 'DeepFashionCDataset'
+
+
+def test_two_stage_recipe_loads_stage1_into_stage2(tmp_path):
+    init_default_scope('mmpose')
+    stage1 = MODELS.build(Config.fromfile(STAGE1).model)
+    assert len(list(stage1.neck.parameters())) == 0  # k=0: no GLE module
+    ckpt = str(tmp_path / 'epoch_30.pth')
+    save_checkpoint({'state_dict': stage1.state_dict(), 'meta': {}}, ckpt)
+
+    cfg2 = Config.fromfile(STAGE2)
+    assert cfg2.load_from.endswith('epoch_30.pth')
+    assert cfg2.model.backbone.init_cfg is None
+    stage2 = MODELS.build(cfg2.model)
+    stage2.init_weights()
+    neck_before = {k: v.clone() for k, v in stage2.neck.state_dict().items()}
+    # what Runner.load_or_resume does with `load_from` (non-strict)
+    load_checkpoint(stage2, ckpt, map_location='cpu', strict=False)
+    for (k, v1), v2 in zip(stage1.backbone.state_dict().items(),
+                           stage2.backbone.state_dict().values()):
+        assert torch.equal(v1, v2), k
+    for (k, v1), v2 in zip(stage1.head.state_dict().items(),
+                           stage2.head.state_dict().values()):
+        assert torch.equal(v1, v2), k
+    assert len(stage2.neck.layers if hasattr(stage2.neck, 'layers') else
+               list(stage2.neck.children())[0]) == 3
+    for k, v in stage2.neck.state_dict().items():  # GLE modules keep their init
+        assert torch.equal(v, neck_before[k]), k
