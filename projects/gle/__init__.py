@@ -1,7 +1,7 @@
 """GLE: Global-Local Embedding fashion landmark detection, as an MMPose plugin.
 
 Importing ``gle`` registers every module into the OpenMMLab registries (mmpose's MODELS,
-DATASETS, TRANSFORMS, METRICS, KEYPOINT_CODECS; mmdet's DATASETS for the clothing
+DATASETS, TRANSFORMS, METRICS, KEYPOINT_CODECS, HOOKS; mmdet's DATASETS for the clothing
 detector). Configs pull it in with
 ``custom_imports = dict(imports=['gle'], allow_failed_imports=False)``.
 """
@@ -10,6 +10,6 @@ from .utils import register_checkpoint_safe_globals
 
 register_checkpoint_safe_globals()
 
-from . import codecs, datasets, evaluation, models  # noqa: E402,F401  (registration)
+from . import codecs, datasets, engine, evaluation, models  # noqa: E402,F401  (registration)
 
 __all__ = ['__version__']
