@@ -354,7 +354,12 @@ CUDA_MEMORY_METHOD = 'torch.cuda.max_memory_allocated over one step (after reset
 
 def peak_memory(fn, device, resident=()):
     """Peak memory of one call of ``fn``: ``peak_mb`` (all live tensors) and
-    ``step_peak_mb`` (above what was allocated before the call)."""
+    ``step_peak_mb`` (above what was allocated before the call). Gradients
+    of the ``resident`` modules are dropped first, so that a training step
+    counts the gradients it creates, as the first step of a run does."""
+    for obj in resident:
+        if isinstance(obj, nn.Module):
+            obj.zero_grad(set_to_none=True)
     if device.type == 'cuda':
         _sync(device)
         torch.cuda.empty_cache()
@@ -483,14 +488,15 @@ def bench_model(args, device, peaks, log):
         log(f'  k={k}: timing forward+backward ...')
         t_bwd = interleaved_times(bwd_steps, args.iters, args.warmup, device)
         flops = count_flops(k, size)
-        res = OrderedDict(config=osp.relpath(cfg_path, REPO_ROOT), attention_impl=impl, params=n_plugin,
-                          max_abs_diff_plugin_vs_plain=agree, flops=flops)
+        res = OrderedDict(config=osp.relpath(cfg_path, REPO_ROOT), attention_impl=impl,
+                          params=n_plugin, max_abs_diff_plugin_vs_plain=agree, flops=flops)
         for mode, times, steps in (('fwd', t_fwd, fwd_steps), ('fwd_bwd', t_bwd, bwd_steps)):
             per_img = flops['fwd_flops' if mode == 'fwd' else 'fwd_bwd_flops']
             for name, ts in times.items():
                 r = summarize(ts, batch)
                 r['gflops_per_s'] = per_img * r['images_per_s'] / 1e9
-                r['fraction_of_matmul_peak'] = per_img * r['images_per_s'] / peaks['fp32']
+                r['fraction_of_matmul_peak'] = (per_img * r['images_per_s']
+                                                / peaks[peaks['reference']])
                 r.update(peak_memory(steps[name], device, resident=(
                     plugin if name.startswith('plugin') else plain, x, target)))
                 res[f'{name}_{mode}'] = r
@@ -968,12 +974,27 @@ def environment(device):
 def measure_peaks(args, device):
     n = 256 if args.tiny else (8192 if device.type == 'cuda' else 2048)
     reps = 3 if args.tiny else 10
-    peaks = OrderedDict(fp32=matmul_peak(device, torch.float32, n, reps))
+    peaks = OrderedDict()
     if device.type == 'cuda':
+        # cuDNN runs fp32 convolutions in TF32 by default (allow_tf32), matmul
+        # does not: measure both, and rate the fp32 model against the one its
+        # convolutions use
+        prev = torch.backends.cuda.matmul.allow_tf32
+        try:
+            torch.backends.cuda.matmul.allow_tf32 = False
+            peaks['fp32'] = matmul_peak(device, torch.float32, n, reps)
+            torch.backends.cuda.matmul.allow_tf32 = True
+            peaks['tf32'] = matmul_peak(device, torch.float32, n, reps)
+        finally:
+            torch.backends.cuda.matmul.allow_tf32 = prev
         peaks['fp16'] = matmul_peak(device, torch.float16, n, reps)
         peaks['bf16'] = matmul_peak(device, torch.bfloat16, n, reps)
-    elif args.cpu_variants:
-        peaks['bf16'] = matmul_peak(device, torch.bfloat16, n, reps)
+        peaks['reference'] = 'tf32' if torch.backends.cudnn.allow_tf32 else 'fp32'
+    else:
+        peaks['fp32'] = matmul_peak(device, torch.float32, n, reps)
+        if args.cpu_variants:
+            peaks['bf16'] = matmul_peak(device, torch.bfloat16, n, reps)
+        peaks['reference'] = 'fp32'
     peaks['matmul_n'] = n
     return peaks
 
@@ -1000,7 +1021,9 @@ def format_report(res):
                f"{res['args']['iters']} iters after {res['args']['warmup']} warm-up")
     peaks = res.get('matmul_peak', {})
     out.append('matmul peak (n=%d): ' % peaks.get('matmul_n', 0) + ', '.join(
-        f'{k} {v / 1e9:.0f} GFLOP/s' for k, v in peaks.items() if k != 'matmul_n'))
+        f'{k} {v / 1e9:.0f} GFLOP/s' for k, v in peaks.items()
+        if k not in ('matmul_n', 'reference'))
+        + f" (model '% peak' is against {peaks.get('reference')})")
     if 'model' in res:
         out.append('\n[1] model: plugin (mmpose, paper config) vs plain PyTorch, same weights')
         rows = []
@@ -1182,7 +1205,15 @@ def main(argv=None):
         t0 = time.perf_counter()
         out = fn(*fn_args)
         res['part_seconds'][name] = time.perf_counter() - t0
+        res[name.replace(' ', '_')] = out
+        save(res)  # after every part: an interrupted run keeps what it measured
         return out
+
+    def save(results):
+        if args.out:
+            os.makedirs(osp.dirname(osp.abspath(args.out)), exist_ok=True)
+            with open(args.out, 'w') as f:
+                json.dump(results, f, indent=1, default=_json_default)
 
     res['matmul_peak'] = run_part('matmul peak', measure_peaks, args, device)
     flops_224 = count_flops(args.ks[0], 224)
@@ -1201,10 +1232,8 @@ def main(argv=None):
     res['total_s'] = time.perf_counter() - t_start
     report = format_report(res)
     print(report)
+    save(res)
     if args.out:
-        os.makedirs(osp.dirname(osp.abspath(args.out)), exist_ok=True)
-        with open(args.out, 'w') as f:
-            json.dump(res, f, indent=1, default=_json_default)
         log(f'results written to {args.out}')
     return res
 
