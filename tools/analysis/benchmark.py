@@ -27,12 +27,17 @@ Parts (``--parts``, comma-separated; all by default):
     ``gle.evaluation.NormalizedError`` (process + evaluate) and through its
     pure function.
 
-Example (what docs/benchmark.md reports)::
+Examples (docs/benchmark.md has the numbers)::
 
-    PYTHONPATH=projects python tools/analysis/benchmark.py --out results.json
+    # CPU, as in docs/benchmark.md
+    PYTHONPATH=projects python tools/analysis/benchmark.py --device cpu \
+        --threads 1 --cpu-variants --iters 6 --warmup 1 --out results_cpu.json
+    # GPU: batch 50, every part, a few minutes
+    bash tools/analysis/benchmark_gpu.sh
 
 ``--tiny`` runs everything on tiny sizes in seconds (used by the tests).
-Timings are medians over ``--iters`` iterations after ``--warmup``.
+Timings are medians over ``--iters`` iterations after ``--warmup``; the
+table goes to stdout, progress to stderr, everything to ``--out`` (JSON).
 """
 import argparse
 import copy
