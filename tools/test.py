@@ -7,6 +7,8 @@
 The NormalizedError metric logs the paper-style NE table at the end of the run.
 ``--dump *.json`` writes one record per test item (image, box, 8 predicted landmarks with
 scores); ``--dump *.pkl`` writes mmengine's raw data samples as MMPose does.
+Distributed testing (tools/dist_test.sh, tools/slurm_test.sh) also runs on CPU (gloo),
+like training: see tools/train.py and docs/cluster.md.
 """
 import argparse
 import os
@@ -75,12 +77,20 @@ def merge_args(cfg, args):
     return cfg
 
 
+def _teardown(cfg):
+    """End a finished distributed run cleanly (see gle.utils.teardown_distributed)."""
+    if cfg.launcher != 'none':
+        import gle.utils
+        gle.utils.teardown_distributed()
+
+
 def main(argv=None):
     args = parse_args(argv)
     cfg = merge_args(Config.fromfile(args.config), args)
     if cfg.launcher != 'none':
+        # gloo + our own process-group init on CPU; GPU runs are left to mmengine
         import gle.utils
-        gle.utils.select_dist_backend(cfg)
+        gle.utils.setup_distributed(cfg)
     runner = Runner.from_cfg(cfg)
 
     if args.out:
@@ -91,7 +101,9 @@ def main(argv=None):
                     mmengine.dump(metrics, args.out)
 
         runner.register_hook(SaveMetricHook(), 'LOWEST')
-    return runner.test()
+    metrics = runner.test()
+    _teardown(cfg)
+    return metrics
 
 
 if __name__ == '__main__':

@@ -3,8 +3,11 @@
     python tools/train.py CONFIG [--work-dir DIR] [--resume [CKPT]] [--amp]
         [--auto-scale-lr] [--no-validate] [--cfg-options k=v ...] [--launcher pytorch]
 
-Differences from MMPose's copy: distributed runs fall back to the gloo backend when no GPU
-is visible (so tools/dist_train.sh also works on CPU).
+Differences from MMPose's copy: without a visible GPU, distributed runs (``--launcher
+pytorch|slurm``) use the gloo backend, a process group started by
+``gle.utils.setup_distributed`` (mmengine's ``init_dist`` needs CUDA) and DDP with
+``device_ids=None``, so tools/dist_train.sh and tools/slurm_train.sh also run on CPU.
+See docs/cluster.md.
 """
 import argparse
 import os
@@ -87,14 +90,23 @@ def merge_args(cfg, args):
     return cfg
 
 
+def _teardown(cfg):
+    """End a finished distributed run cleanly (see gle.utils.teardown_distributed)."""
+    if cfg.launcher != 'none':
+        import gle.utils
+        gle.utils.teardown_distributed()
+
+
 def main(argv=None):
     args = parse_args(argv)
     cfg = merge_args(Config.fromfile(args.config), args)
     if cfg.launcher != 'none':
+        # gloo + our own process-group init on CPU; GPU runs are left to mmengine
         import gle.utils
-        gle.utils.select_dist_backend(cfg)
+        gle.utils.setup_distributed(cfg)
     runner = Runner.from_cfg(cfg)
     runner.train()
+    _teardown(cfg)
 
 
 if __name__ == '__main__':

@@ -22,10 +22,12 @@ param_scheduler = [
          begin=0, end=30),
 ]
 auto_scale_lr = dict(base_batch_size=16)
+# AtomicCheckpointHook (gle.engine): checkpoints and last_checkpoint are replaced
+# atomically, so a run killed while saving still resumes (docs/cluster.md)
 default_hooks = dict(
     logger=dict(type='LoggerHook', interval=10),
     checkpoint=dict(
-        type='CheckpointHook', interval=5, max_keep_ckpts=2, save_best='NE',
+        type='AtomicCheckpointHook', interval=5, max_keep_ckpts=2, save_best='NE',
         rule='less'))
 
 codec = dict(

@@ -22,10 +22,12 @@ param_scheduler = [
 ]
 # --auto-scale-lr scales lr by (number of GPUs x batch per GPU) / 50
 auto_scale_lr = dict(base_batch_size=50)
+# AtomicCheckpointHook (gle.engine): checkpoints and last_checkpoint are replaced
+# atomically, so a run killed while saving still resumes (docs/cluster.md)
 default_hooks = dict(
     logger=dict(type='LoggerHook', interval=100),
     checkpoint=dict(
-        type='CheckpointHook', interval=1, max_keep_ckpts=3, save_best='NE',
+        type='AtomicCheckpointHook', interval=1, max_keep_ckpts=3, save_best='NE',
         rule='less'))
 
 # full-resolution Gaussian targets (stride 1); see the base model config for the authors'

@@ -1,8 +1,9 @@
 """GLE: Global-Local Embedding fashion landmark detection, as an MMPose plugin.
 
 Importing ``gle`` registers every module into the OpenMMLab registries (mmpose's MODELS,
-DATASETS, TRANSFORMS, METRICS, KEYPOINT_CODECS, HOOKS; mmdet's DATASETS for the clothing
-detector). Configs pull it in with
+DATASETS, TRANSFORMS, METRICS, KEYPOINT_CODECS; mmdet's DATASETS for the clothing
+detector; mmengine's HOOKS and the ``atomic_local`` file backend of ``gle.engine``).
+Configs pull it in with
 ``custom_imports = dict(imports=['gle'], allow_failed_imports=False)``.
 """
 from .version import __version__

@@ -1,3 +1,0 @@
-from .channels_last_hook import ChannelsLastHook
-
-__all__ = ['ChannelsLastHook']
