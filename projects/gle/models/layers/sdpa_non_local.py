@@ -55,6 +55,11 @@ class SDPANonLocal2d(NonLocal2d):
                              f"'embedded_gaussian' mode, not {self.mode!r}")
         self.attention_impl = attention_impl
 
+    @staticmethod
+    def _tokens(feat: Tensor) -> Tensor:
+        """(N, C', H, W) -> (N, 1, HW, C'), last axis of unit stride."""
+        return feat.flatten(2).transpose(1, 2).contiguous().unsqueeze(1)
+
     def forward(self, x: Tensor) -> Tensor:
         """Apply the block.
 
@@ -68,13 +73,18 @@ class SDPANonLocal2d(NonLocal2d):
             return super().forward(x)
 
         n, _, h, w = x.shape
-        # (N, C', H, W) -> (N, HW, C'): query/key/value rows are positions
-        # (phi and g have fewer rows when sub_sample pools them)
-        query = self.theta(x).flatten(2).transpose(1, 2)
-        key = self.phi(x).flatten(2).transpose(1, 2)
-        value = self.g(x).flatten(2).transpose(1, 2)
+        # (N, C', H, W) -> (N, 1, HW, C'): one head whose rows are positions
+        # (phi and g have fewer rows when sub_sample pools them). The fused
+        # kernels (flash, memory-efficient, cuDNN on CUDA; flash on CPU) take
+        # only 4-D inputs with a unit-stride last axis; anything else falls
+        # back to the unfused math path, which materialises the (HW x HW)
+        # matrix. contiguous() copies only NCHW maps (channels_last ones
+        # already are (N, HW, C') in memory).
+        query = self._tokens(self.theta(x))
+        key = self._tokens(self.phi(x))
+        value = self._tokens(self.g(x))
         # scale=None is sdpa's default 1/sqrt(C'); the GLE authors use 1
         scale = None if self.use_scale else 1.0
         y = F.scaled_dot_product_attention(query, key, value, scale=scale)
-        y = y.transpose(1, 2).reshape(n, self.inter_channels, h, w)
+        y = y.squeeze(1).transpose(1, 2).reshape(n, self.inter_channels, h, w)
         return x + self.conv_out(y)
