@@ -2,17 +2,23 @@
 trained for two iterations on the bundled demo data."""
 import os.path as osp
 
+import pytest
 from mmengine.config import Config
 
 import gle  # noqa: F401  (registration)
 
 CONFIG_DIR = osp.join(osp.dirname(__file__), '..', '..', 'configs', 'det')
 REAL = osp.join(CONFIG_DIR, 'rtmdet-tiny_8xb32-100e_deepfashion-c-det.py')
+FLD = osp.join(CONFIG_DIR, 'rtmdet-tiny_8xb32-100e_fld-det.py')
 DEMO = osp.join(CONFIG_DIR, 'rtmdet-tiny_1xb8-20e_fashion-demo-det.py')
 
 
-def test_real_config():
-    cfg = Config.fromfile(REAL)
+@pytest.mark.parametrize('config,fmt,root', [
+    (REAL, 'deepfashion-c', 'data/deepfashion-c/'),
+    (FLD, 'fld', 'data/fld/'),
+])
+def test_real_configs(config, fmt, root):
+    cfg = Config.fromfile(config)
     assert cfg.default_scope == 'mmdet'
     assert cfg.custom_imports.imports == ['gle']
     assert cfg.model.type == 'RTMDet'
@@ -24,7 +30,8 @@ def test_real_config():
                           ('test', cfg.test_dataloader)):
         assert loader.dataset.type == 'FashionDetDataset'
         assert loader.dataset.split == split
-        assert loader.dataset.data_root == 'data/deepfashion-c/'
+        assert loader.dataset.data_root == root
+        assert loader.dataset.fmt == fmt
     assert cfg.val_evaluator.type == 'CocoMetric'
     assert cfg.val_evaluator.ann_file is None
     assert 'instances' in cfg.test_dataloader.dataset.pipeline[-1].meta_keys
