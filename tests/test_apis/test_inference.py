@@ -193,3 +193,16 @@ def test_mmpose_inferencer_with_our_configs(checkpoints, tmp_path):
     assert all(len(p['keypoints']) == 8 for p in predictions)
     drawn = cv2.imread(str(tmp_path / SAMPLE_IMAGES[1]))
     assert drawn is not None and drawn.shape[2] == 3
+
+
+def test_detector_classes_without_checkpoint_meta(checkpoints, tmp_path):
+    import torch
+
+    from gle.apis import init_clothing_detector
+
+    # a checkpoint with weights only (converted or hand-saved)
+    state = torch.load(checkpoints['det'])['state_dict']
+    bare = tmp_path / 'bare.pth'
+    torch.save(dict(state_dict=state), bare)
+    det = init_clothing_detector(DET_CONFIG, str(bare))
+    assert det.dataset_meta['classes'] == ('upper', 'lower', 'full')

@@ -102,10 +102,9 @@ def init_clothing_detector(config: ConfigType,
                                    w.lineno)
     ckpt = load_checkpoint_checked(
         model, checkpoint, role='detector', config=_config_name(config))
-    meta = ckpt.get('meta', {}).get('dataset_meta')
-    if meta:
-        classes = {k.lower(): v for k, v in meta.items()}['classes']
-    else:
+    meta = ckpt.get('meta', {}).get('dataset_meta') or {}
+    classes = {k.lower(): v for k, v in meta.items()}.get('classes')
+    if not classes:
         dataset_cfg = copy.deepcopy(cfg.test_dataloader.dataset)
         dataset_cfg['lazy_init'] = True
         with DefaultScope.overwrite_default_scope(
