@@ -228,9 +228,6 @@ class Job:
             dict(image=rel.replace(os.sep, '/'), **result))
         if not self.args.no_draw:
             out = osp.join(self.vis_dir, rel)
-            if osp.realpath(out) == osp.realpath(path):
-                raise InputError(f'the drawing would overwrite the input '
-                                 f'{path}: choose another --out-dir')
             os.makedirs(osp.dirname(out), exist_ok=True)
             mmcv.imwrite(self._draw(image, result), out)
         self.done += 1
@@ -250,39 +247,52 @@ class Job:
         boxes = self._boxes_for(path, name)
         json_path = osp.join(self.pred_dir, stem + '.json')
         os.makedirs(self.pred_dir, exist_ok=True)
+        # written under a temporary name: a failed run leaves no truncated
+        # JSON behind a valid-looking name
+        try:
+            self._video_frames(frames, count, name, boxes,
+                               json_path + '.part', fps)
+        except BaseException:
+            if osp.exists(json_path + '.part'):
+                os.remove(json_path + '.part')
+            raise
+        os.replace(json_path + '.part', json_path)
+
+    def _video_frames(self, frames, count, name, boxes, json_path, fps):
         writer = out_path = None
         n = 0
-        # written under a temporary name: an interrupted run leaves no
-        # truncated JSON behind a valid-looking name
-        with open(json_path + '.part', 'w', encoding='utf-8') as f:
-            # streamed: one frame at a time, never the whole video in memory
-            for n, frame in enumerate(
-                    tqdm(frames, desc=name, total=count or None,
-                         unit='frame'), start=1):
-                result = self._infer(frame, f'{name} frame {n}', boxes)
-                if n == 1:
-                    header = dict(video=name, fps=fps,
-                                  width=result['width'],
-                                  height=result['height'])
-                    f.write(json.dumps(header)[:-1] + ', "frames": [\n')
-                else:
-                    f.write(',\n')
-                f.write(json.dumps(dict(frame=n,
-                                        instances=result['instances'])))
-                if not self.args.no_draw:
+        try:
+            with open(json_path, 'w', encoding='utf-8') as f:
+                # streamed: one frame at a time, never the whole video in
+                # memory
+                for n, frame in enumerate(
+                        tqdm(frames, desc=name, total=count or None,
+                             unit='frame'), start=1):
+                    result = self._infer(frame, f'{name} frame {n}', boxes)
+                    if n == 1:
+                        header = dict(video=name, fps=fps,
+                                      width=result['width'],
+                                      height=result['height'])
+                        f.write(json.dumps(header)[:-1] + ', "frames": [\n')
+                    else:
+                        f.write(',\n')
+                    f.write(json.dumps(dict(frame=n,
+                                            instances=result['instances'])))
+                    if self.args.no_draw:
+                        continue
                     if writer is None:
                         os.makedirs(self.vis_dir, exist_ok=True)
                         writer, out_path = open_video_writer(
                             osp.join(self.vis_dir, name), fps,
                             (frame.shape[1], frame.shape[0]))
                     writer.write(self._draw(frame, result))
-            f.write(f'\n], "num_frames": {n}}}\n')
-        os.replace(json_path + '.part', json_path)
-        if writer is not None:
-            writer.release()
-            if out_path != osp.join(self.vis_dir, name):
-                print(f'note: drawn video written as {out_path} (OpenCV '
-                      f'cannot write {_ext(name)} here)')
+                f.write(f'\n], "num_frames": {n}}}\n')
+        finally:
+            if writer is not None:
+                writer.release()
+        if out_path is not None and out_path != osp.join(self.vis_dir, name):
+            print(f'note: drawn video written as {out_path} (OpenCV cannot '
+                  f'write {_ext(name)} here)')
         self.done += n
 
     def summary(self, unit: str) -> None:
@@ -319,6 +329,11 @@ def run(args) -> int:
             f'unsupported input {args.input}: expected an image '
             f'({", ".join(IMAGE_EXTS)}), a video ({", ".join(VIDEO_EXTS)}) '
             'or a folder of images')
+    in_dir = args.input if kind == 'folder' else osp.dirname(args.input)
+    if not args.no_draw and osp.realpath(osp.join(
+            args.out_dir, 'vis')) == osp.realpath(in_dir or '.'):
+        raise InputError(f'the drawings would overwrite the inputs in '
+                         f'{in_dir}: choose another --out-dir')
     boxes = load_boxes_file(args.boxes) if args.boxes else None
     device = args.device or ('cuda:0' if torch.cuda.is_available() else 'cpu')
 

@@ -177,6 +177,13 @@ def test_errors(tool, ckpt, photos, tmp_path, capsys):
     code, err = run(photos, POSE_CONFIG, ckpt['det'])
     assert code == 1 and ckpt['det'] in err and 'DETECTOR checkpoint' in err
 
+    # drawings never replace the inputs
+    inputs = tmp_path / 'o' / 'vis'
+    shutil.copytree(photos, inputs)
+    code = tool.main([str(inputs), POSE_CONFIG, ckpt['pose'], '--out-dir',
+                      str(tmp_path / 'o')])
+    assert code == 1 and 'would overwrite' in capsys.readouterr().err
+
     # a corrupt image in a folder is skipped and reported, the rest is done
     shutil.copy(bad_image, photos / 'sub' / 'corrupt.png')
     code, err = run(photos, POSE_CONFIG, ckpt['pose'], '--no-draw')
