@@ -4,6 +4,7 @@ import os.path as osp
 import sys
 
 import pytest
+from mmengine.registry import DefaultScope
 
 HERE = osp.dirname(osp.abspath(__file__))
 sys.path.insert(0, osp.join(HERE, '..', 'test_datasets'))
@@ -30,9 +31,12 @@ def test_registered_in_mmdet_with_metainfo():
 def test_deepfashion_c_tree(tmp_path):
     write_dfc_tree(tmp_path)
     write_images(tmp_path, _names(DFC_LANDMARKS), size=(300, 200))
-    ds = DATASETS.build(
-        dict(type='FashionDetDataset', data_root=str(tmp_path),
-             split='test'))
+    # as mmdet configs build it (default_scope='mmdet'), whatever scope
+    # earlier tests left
+    with DefaultScope.overwrite_default_scope('mmdet'):
+        ds = DATASETS.build(
+            dict(type='FashionDetDataset', data_root=str(tmp_path),
+                 split='test'))
     assert len(ds) == 2
     dress, tee = ds.get_data_info(0), ds.get_data_info(1)
     assert dress['img_id'] == 3 and tee['img_id'] == 4  # landmark file rows
