@@ -11,6 +11,8 @@ from .utils import register_checkpoint_safe_globals
 
 register_checkpoint_safe_globals()
 
-from . import codecs, datasets, engine, evaluation, models  # noqa: E402,F401  (registration)
+# registration (mmdet is a hard dependency: ``detection`` fills mmdet's DATASETS)
+from . import (codecs, datasets, detection, engine,  # noqa: E402,F401
+               evaluation, models)
 
 __all__ = ['__version__']
