@@ -3,19 +3,17 @@
 # and test on 2 CPU cores in a few minutes. Same registered modules as the paper configs
 # (GLENeck, FullResHeatmapHead, TopdownStretchAffine, NormalizedError) with a narrower,
 # randomly initialised backbone (ResNet-18 stem + 2 stages at half width, stride 8) and
-# 96x96 input instead of ImageNet VGG-16 at 224x224. Not a benchmark result.
+# 96x96 input instead of ImageNet VGG-16 at 224x224, the authors' exp(-d/tau) target and a
+# 20% box margin (see below). Not a benchmark result.
 #   python tools/train.py configs/gle/td-hm_res18w32-gle2_1xb16-30e_fashion-demo-96x96.py
-_base_ = [
-    'mmpose::_base_/default_runtime.py',
-    '../_base_/models/td-hm_vgg16-gle_fullres.py',
-]
+_base_ = ['mmpose::_base_/default_runtime.py']
 custom_imports = dict(imports=['gle'], allow_failed_imports=False)
 default_scope = 'mmpose'
 
 # runtime
 train_cfg = dict(by_epoch=True, max_epochs=30, val_interval=5)
 randomness = dict(seed=1234)
-optim_wrapper = dict(optimizer=dict(type='Adam', lr=2e-3, weight_decay=0.))
+optim_wrapper = dict(optimizer=dict(type='Adam', lr=1e-3, weight_decay=0.))
 param_scheduler = [
     dict(type='LinearLR', begin=0, end=50, start_factor=0.01, by_epoch=False),
     dict(type='MultiStepLR', milestones=[20, 26], gamma=0.1, by_epoch=True,
@@ -30,11 +28,19 @@ default_hooks = dict(
         type='AtomicCheckpointHook', interval=5, max_keep_ckpts=2, save_best='NE',
         rule='less'))
 
+# the authors' target, exp(-d / tau) (ExpDistanceHeatmap), with tau scaled from 16 px at
+# 224 to 96 px input; its long tails give every landmark a gradient from the first
+# iteration (with a narrow Gaussian this small model learned the corner landmarks late)
 codec = dict(
-    type='MSRAHeatmap', input_size=(96, 96), heatmap_size=(96, 96), sigma=3)
+    type='ExpDistanceHeatmap', input_size=(96, 96), heatmap_size=(96, 96), tau=7.0)
 model = dict(
+    type='TopdownPoseEstimator',
+    data_preprocessor=dict(
+        type='PoseDataPreprocessor',
+        mean=[123.675, 116.28, 103.53],
+        std=[58.395, 57.12, 57.375],
+        bgr_to_rgb=True),
     backbone=dict(
-        _delete_=True,
         type='ResNet',
         depth=18,
         stem_channels=32,
@@ -44,12 +50,21 @@ model = dict(
         dilations=(1, 1),
         out_indices=(1, ),
         init_cfg=None),
-    neck=dict(in_channels=64, inter_channels=32, num_modules=2),
-    head=dict(
+    neck=dict(
+        type='GLENeck',
         in_channels=64,
+        inter_channels=32,
+        num_modules=2,  # 0 = the no-GLE baseline
+        attention_impl='sdpa'),
+    head=dict(
+        type='FullResHeatmapHead',
+        in_channels=64,
+        out_channels=8,
         stem_channels=(32, 32, 32, 64),
-        deconv_out_channels=(32, 16, 8),
-        decoder=codec))
+        deconv_out_channels=(32, 16, 16),
+        loss=dict(type='KeypointMSELoss', use_target_weight=True),
+        decoder=codec),
+    test_cfg=dict(flip_test=True, flip_mode='heatmap', shift_heatmap=False))
 
 # data
 dataset_type = 'DeepFashionCDataset'
@@ -62,9 +77,13 @@ fashion_meta_keys = ('id', 'img_id', 'img_path', 'category_id', 'crowd_index',
                      'input_scale', 'flip', 'flip_direction', 'flip_indices',
                      'raw_ann_info', 'dataset_name', 'clothes_type',
                      'variation_type')
+# The box is enlarged by 20% (still stretched to a square input). With the paper's tight
+# crop (padding=1.0) landmarks on the garment's bottom/right boundary (hems) sit on or past
+# the crop edge and this small from-scratch model learned them poorly in 30 epochs:
+# val NE .1015 (hems .31/.37) vs .0439 with padding=1.2, same seed and schedule.
 train_pipeline = [
     dict(type='LoadImage'),
-    dict(type='GetBBoxCenterScale', padding=1.0),
+    dict(type='GetBBoxCenterScale', padding=1.2),
     dict(type='RandomFlip', direction='horizontal'),
     dict(type='TopdownStretchAffine', input_size=codec['input_size']),
     dict(type='GenerateTarget', encoder=codec),
@@ -72,7 +91,7 @@ train_pipeline = [
 ]
 val_pipeline = [
     dict(type='LoadImage'),
-    dict(type='GetBBoxCenterScale', padding=1.0),
+    dict(type='GetBBoxCenterScale', padding=1.2),
     dict(type='TopdownStretchAffine', input_size=codec['input_size']),
     dict(type='PackPoseInputs', meta_keys=fashion_meta_keys),
 ]

@@ -65,3 +65,17 @@ def test_test_tool_rejects_missing_checkpoint(tmp_path):
                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     assert proc.returncode != 0
     assert 'checkpoint not found: nope.pth' in proc.stdout
+
+
+def test_save_init_checkpoint_loads_into_the_model(tmp_path):
+    import torch
+    ckpt = tmp_path / 'init.pth'
+    _run([osp.join(REPO, 'tools', 'misc', 'save_init_checkpoint.py'), DEMO, str(ckpt)],
+         cwd=str(tmp_path))
+    from mmpose.apis import init_model
+    model = init_model(DEMO, str(ckpt), device='cpu')
+    state = torch.load(str(ckpt), map_location='cpu', weights_only=True)
+    assert model.dataset_meta['dataset_name'] == 'gle_fashion_landmarks'
+    assert state['meta']['seed'] == 1234
+    for k, v in model.state_dict().items():
+        assert torch.equal(v, state['state_dict'][k]), k
