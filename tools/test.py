@@ -19,6 +19,8 @@ from mmengine.config import Config, DictAction
 from mmengine.hooks import Hook
 from mmengine.runner import Runner
 
+from gle.utils.tool_args import merge_visualization_args
+
 
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description='Evaluate a pose model')
@@ -52,16 +54,7 @@ def merge_args(cfg, args):
         cfg.work_dir = args.work_dir
     elif cfg.get('work_dir', None) is None:
         cfg.work_dir = osp.join('./work_dirs', osp.splitext(osp.basename(args.config))[0])
-    if args.show or args.show_dir is not None:
-        if 'visualization' not in cfg.default_hooks:
-            raise KeyError('--show/--show-dir need default_hooks.visualization='
-                           'dict(type="PoseVisualizationHook") in the config')
-        vis = cfg.default_hooks.visualization
-        vis.enable = True
-        vis.show = args.show
-        vis.wait_time = args.wait_time
-        vis.out_dir = args.show_dir
-        vis.interval = args.interval
+    merge_visualization_args(cfg, args)
     if args.dump is not None:
         if args.dump.endswith('.json'):
             dump = dict(type='DumpFashionPredictions', out_file_path=args.dump)

@@ -16,6 +16,8 @@ import os.path as osp
 from mmengine.config import Config, DictAction
 from mmengine.runner import Runner
 
+from gle.utils.tool_args import merge_visualization_args
+
 
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description='Train a pose model')
@@ -75,16 +77,7 @@ def merge_args(cfg, args):
             raise KeyError(f'--auto-scale-lr needs `auto_scale_lr = dict(base_batch_size=N)` '
                            f'in {args.config}')
         cfg.auto_scale_lr.enable = True
-    if args.show or args.show_dir is not None:
-        if 'visualization' not in cfg.default_hooks:
-            raise KeyError('--show/--show-dir need default_hooks.visualization='
-                           'dict(type="PoseVisualizationHook") in the config')
-        vis = cfg.default_hooks.visualization
-        vis.enable = True
-        vis.show = args.show
-        vis.wait_time = args.wait_time
-        vis.out_dir = args.show_dir
-        vis.interval = args.interval
+    merge_visualization_args(cfg, args)
     if args.cfg_options is not None:
         cfg.merge_from_dict(args.cfg_options)
     return cfg
