@@ -83,7 +83,7 @@ ASSUMED_UTILISATION = 0.35
 # VGG-16 stages kept by the GLE paper: conv1_1 ... conv4_3 (+ ReLU), with a
 # max-pool after the first three stages (stride 8).
 VGG16_CONV4 = ((64, 64), (128, 128), (256, 256, 256), (512, 512, 512))
-# the authors' decoder (REFERENCE 1)
+# the authors' decoder (paper, section 2)
 DECODER_STEM = ((64, 1), (64, 3), (64, 3), (128, 3))  # (out channels, kernel)
 DECODER_STAGES = ((64, 2), (32, 2), (16, 1))  # (channels, 3x3 convs after ConvT)
 
@@ -757,7 +757,7 @@ def skimage_like_resize(img, out_hw):
 
 
 class AuthorsStylePipeline:
-    """The GLE authors' per-sample preprocessing (REFERENCE 3), in the style
+    """The GLE authors' per-sample preprocessing (their public code), in the style
     of their code: PIL load, crop the ground-truth box, skimage-style float
     resize to 224x224 (aspect ratio not kept), ImageNet normalisation to a
     tensor, and per landmark an exp(-d/16) heatmap over the full 224x224

@@ -37,7 +37,7 @@ def keypoint_normalized_error(
     bboxes: np.ndarray,
     return_counts: bool = False
 ) -> Union[np.ndarray, Tuple[np.ndarray, np.ndarray]]:
-    """Per-landmark normalized error (REFERENCE section 4).
+    """Per-landmark normalized error (the DeepFashion / FLD benchmark metric).
 
     ``NE_k = sum_i d_ik / #{i: landmark k visible in sample i}`` over the
     visible instances only. A landmark with no visible instance gets NaN.
