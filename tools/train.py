@@ -16,6 +16,7 @@ import os.path as osp
 from mmengine.config import Config, DictAction
 from mmengine.runner import Runner
 
+from gle.utils import setup_distributed, teardown_distributed
 from gle.utils.tool_args import merge_visualization_args
 
 
@@ -83,23 +84,15 @@ def merge_args(cfg, args):
     return cfg
 
 
-def _teardown(cfg):
-    """End a finished distributed run cleanly (see gle.utils.teardown_distributed)."""
-    if cfg.launcher != 'none':
-        import gle.utils
-        gle.utils.teardown_distributed()
-
-
 def main(argv=None):
     args = parse_args(argv)
     cfg = merge_args(Config.fromfile(args.config), args)
-    if cfg.launcher != 'none':
-        # gloo + our own process-group init on CPU; GPU runs are left to mmengine
-        import gle.utils
-        gle.utils.setup_distributed(cfg)
+    # distributed launches: gloo + our own process-group init on CPU; GPU runs are left
+    # to mmengine; a no-op for launcher 'none'
+    setup_distributed(cfg)
     runner = Runner.from_cfg(cfg)
     runner.train()
-    _teardown(cfg)
+    teardown_distributed()  # no-op unless setup_distributed started a group
 
 
 if __name__ == '__main__':

@@ -7,7 +7,6 @@ import sys
 import cv2
 import numpy as np
 import pytest
-from mmengine.registry import DefaultScope
 
 sys.path.insert(0, osp.dirname(osp.abspath(__file__)))
 from random_checkpoints import (DET_CONFIG, POSE_CONFIG,  # noqa: E402
@@ -23,15 +22,6 @@ LANDMARK_KEYS = {'name', 'x', 'y', 'score', 'present'}
 INSTANCE_KEYS = {
     'bbox', 'clothes_type', 'det_score', 'box_source', 'landmarks'
 }
-
-
-@pytest.fixture(scope='module', autouse=True)
-def restore_default_scope():
-    """Leave mmengine's global default scope as found: building mmdet
-    models and runners switches it to 'mmdet', which would break later
-    tests that build mmpose modules without a scope."""
-    with DefaultScope.overwrite_default_scope('mmpose'):
-        yield
 
 
 @pytest.fixture(scope='module')

@@ -4,7 +4,6 @@ import os.path as osp
 
 import pytest
 from mmengine.config import Config
-from mmengine.registry import DefaultScope
 
 import gle  # noqa: F401  (registration)
 
@@ -12,15 +11,6 @@ CONFIG_DIR = osp.join(osp.dirname(__file__), '..', '..', 'configs', 'det')
 REAL = osp.join(CONFIG_DIR, 'rtmdet-tiny_8xb32-100e_deepfashion-c-det.py')
 FLD = osp.join(CONFIG_DIR, 'rtmdet-tiny_8xb32-100e_fld-det.py')
 DEMO = osp.join(CONFIG_DIR, 'rtmdet-tiny_1xb8-20e_fashion-demo-det.py')
-
-
-@pytest.fixture(scope='module', autouse=True)
-def restore_default_scope():
-    """Leave mmengine's global default scope as found: building mmdet
-    models and runners switches it to 'mmdet', which would break later
-    tests that build mmpose modules without a scope."""
-    with DefaultScope.overwrite_default_scope('mmpose'):
-        yield
 
 
 @pytest.mark.parametrize('config,fmt,root', [

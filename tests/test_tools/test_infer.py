@@ -8,7 +8,6 @@ import sys
 import cv2
 import numpy as np
 import pytest
-from mmengine.registry import DefaultScope
 
 HERE = osp.dirname(osp.abspath(__file__))
 sys.path.insert(0, osp.join(HERE, '..', 'test_apis'))
@@ -17,15 +16,6 @@ from random_checkpoints import (DET_CONFIG, POSE_CONFIG,  # noqa: E402
                                 save_random_checkpoints)
 
 TOOL = osp.join(HERE, '..', '..', 'tools', 'infer.py')
-
-
-@pytest.fixture(scope='module', autouse=True)
-def restore_default_scope():
-    """Leave mmengine's global default scope as found: building mmdet
-    models and runners switches it to 'mmdet', which would break later
-    tests that build mmpose modules without a scope."""
-    with DefaultScope.overwrite_default_scope('mmpose'):
-        yield
 
 
 @pytest.fixture(scope='module')
