@@ -1,13 +1,13 @@
 """Install the GLE fashion-landmark plugin as the import package ``gle``.
 
-The code lives in ``projects/gle`` (OpenMMLab project layout); ``package_dir`` maps it to
-the top-level name ``gle`` so configs can say ``custom_imports=dict(imports=['gle'])``.
-Use ``bash tools/install.sh`` for a complete install of the OpenMMLab stack (mmcv must be
-compiled from source); ``pip install -e .`` alone assumes that stack is already present.
+The code lives in ``projects/gle`` (OpenMMLab project layout); ``package_dir``
+maps it to the top-level name ``gle`` so configs can say
+``custom_imports=dict(imports=['gle'])``. Use ``bash tools/install.sh`` for a
+complete install of the OpenMMLab stack (mmcv must be compiled from source);
+``pip install -e .`` alone assumes that stack is already present.
 """
 import os.path as osp
 import re
-
 from setuptools import find_packages, setup
 
 HERE = osp.dirname(osp.abspath(__file__))
@@ -31,7 +31,8 @@ def read_requirements(name):
 setup(
     name='gle-fashion-landmarks',
     version=read_version(),
-    description='Global-Local Embedding (GLE) fashion landmark detection for MMPose',
+    description=('Global-Local Embedding (GLE) fashion landmark detection '
+                 'for MMPose'),
     long_description=open(osp.join(HERE, 'README.md')).read(),
     long_description_content_type='text/markdown',
     license='Apache License 2.0',

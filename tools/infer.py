@@ -44,11 +44,16 @@ import numpy as np
 from tqdm import tqdm
 
 IMAGE_EXTS = ('.jpg', '.jpeg', '.png', '.bmp', '.webp', '.tif', '.tiff')
-VIDEO_EXTS = ('.mp4', '.avi', '.mov', '.mkv', '.m4v', '.mpg', '.mpeg',
-              '.wmv', '.webm')
+VIDEO_EXTS = ('.mp4', '.avi', '.mov', '.mkv', '.m4v', '.mpg', '.mpeg', '.wmv',
+              '.webm')
 #: FourCC of the drawn video per container; others are written as MJPG .avi
-VIDEO_FOURCC = {'.avi': 'MJPG', '.mp4': 'mp4v', '.m4v': 'mp4v',
-                '.mov': 'mp4v', '.mkv': 'mp4v'}
+VIDEO_FOURCC = {
+    '.avi': 'MJPG',
+    '.mp4': 'mp4v',
+    '.m4v': 'mp4v',
+    '.mov': 'mp4v',
+    '.mkv': 'mp4v'
+}
 
 
 class InputError(ValueError):
@@ -62,38 +67,63 @@ def parse_args(argv=None):
     parser.add_argument('input', help='image, folder of images, or video')
     parser.add_argument('pose_config', help='GLE config (configs/gle/)')
     parser.add_argument('pose_checkpoint', help='GLE checkpoint')
-    parser.add_argument('--det-config',
-                        help='clothing detector config (configs/det/)')
-    parser.add_argument('--det-checkpoint',
-                        help='clothing detector checkpoint')
     parser.add_argument(
-        '--boxes', help='JSON file of boxes per image: {"<image file name>": '
+        '--det-config', help='clothing detector config (configs/det/)')
+    parser.add_argument(
+        '--det-checkpoint', help='clothing detector checkpoint')
+    parser.add_argument(
+        '--boxes',
+        help='JSON file of boxes per image: {"<image file name>": '
         '[[x1, y1, x2, y2, (score), (clothes_type)], ...]}')
-    parser.add_argument('--out-dir', default='work_dirs/infer',
-                        help='output folder (default: work_dirs/infer)')
-    parser.add_argument('--det-score-thr', type=float, default=0.3,
-                        help='minimum detection score (default: 0.3)')
-    parser.add_argument('--nms-thr', type=float, default=0.3,
-                        help='IoU threshold of the class-agnostic NMS of the '
-                        'detections (default: 0.3)')
-    parser.add_argument('--kpt-thr', type=float, default=0.3,
-                        help='minimum landmark score drawn (default: 0.3); '
-                        'the JSON has every landmark with its score')
-    parser.add_argument('--det-cat-ids', type=int, nargs='+',
-                        help='detector labels to keep (default: all; ours: '
-                        '0 upper, 1 lower, 2 full)')
-    parser.add_argument('--fallback-whole-image', action='store_true',
-                        help='when the detector finds nothing, use the whole '
-                        'image as one item of unknown clothes type')
-    parser.add_argument('--no-draw', action='store_true',
-                        help='write the JSON files only')
-    parser.add_argument('--radius', type=int, default=3,
-                        help='landmark radius in the drawings (default: 3)')
-    parser.add_argument('--thickness', type=int, default=2,
-                        help='line width in the drawings (default: 2)')
-    parser.add_argument('--device', default=None,
-                        help='cpu, cuda, cuda:1 ... (default: cuda:0 when '
-                        'available, else cpu)')
+    parser.add_argument(
+        '--out-dir',
+        default='work_dirs/infer',
+        help='output folder (default: work_dirs/infer)')
+    parser.add_argument(
+        '--det-score-thr',
+        type=float,
+        default=0.3,
+        help='minimum detection score (default: 0.3)')
+    parser.add_argument(
+        '--nms-thr',
+        type=float,
+        default=0.3,
+        help='IoU threshold of the class-agnostic NMS of the '
+        'detections (default: 0.3)')
+    parser.add_argument(
+        '--kpt-thr',
+        type=float,
+        default=0.3,
+        help='minimum landmark score drawn (default: 0.3); '
+        'the JSON has every landmark with its score')
+    parser.add_argument(
+        '--det-cat-ids',
+        type=int,
+        nargs='+',
+        help='detector labels to keep (default: all; ours: '
+        '0 upper, 1 lower, 2 full)')
+    parser.add_argument(
+        '--fallback-whole-image',
+        action='store_true',
+        help='when the detector finds nothing, use the whole '
+        'image as one item of unknown clothes type')
+    parser.add_argument(
+        '--no-draw', action='store_true', help='write the JSON files only')
+    parser.add_argument(
+        '--radius',
+        type=int,
+        default=3,
+        help='landmark radius in the drawings (default: 3)')
+    parser.add_argument(
+        '--thickness',
+        type=int,
+        default=2,
+        help='line width in the drawings (default: 2)')
+    parser.add_argument(
+        '--device',
+        default=None,
+        help='cpu, cuda, cuda:1 ... (default: cuda:0 when '
+        'available, else cpu)')
     return parser.parse_args(argv)
 
 
@@ -221,10 +251,11 @@ class Job:
 
     def image(self, path: str, rel: str) -> None:
         image = read_image(path)
-        result = self._infer(image, rel, self._boxes_for(rel, path,
-                                                         osp.basename(rel)))
+        result = self._infer(image, rel,
+                             self._boxes_for(rel, path, osp.basename(rel)))
         _write_json(
-            osp.join(self.pred_dir, osp.splitext(rel)[0] + '.json'),
+            osp.join(self.pred_dir,
+                     osp.splitext(rel)[0] + '.json'),
             dict(image=rel.replace(os.sep, '/'), **result))
         if not self.args.no_draw:
             out = osp.join(self.vis_dir, rel)
@@ -250,8 +281,8 @@ class Job:
         # written under a temporary name: a failed run leaves no truncated
         # JSON behind a valid-looking name
         try:
-            self._video_frames(frames, count, name, boxes,
-                               json_path + '.part', fps)
+            self._video_frames(frames, count, name, boxes, json_path + '.part',
+                               fps)
         except BaseException:
             if osp.exists(json_path + '.part'):
                 os.remove(json_path + '.part')
@@ -266,18 +297,25 @@ class Job:
                 # streamed: one frame at a time, never the whole video in
                 # memory
                 for n, frame in enumerate(
-                        tqdm(frames, desc=name, total=count or None,
-                             unit='frame'), start=1):
+                        tqdm(
+                            frames,
+                            desc=name,
+                            total=count or None,
+                            unit='frame'),
+                        start=1):
                     result = self._infer(frame, f'{name} frame {n}', boxes)
                     if n == 1:
-                        header = dict(video=name, fps=fps,
-                                      width=result['width'],
-                                      height=result['height'])
+                        header = dict(
+                            video=name,
+                            fps=fps,
+                            width=result['width'],
+                            height=result['height'])
                         f.write(json.dumps(header)[:-1] + ', "frames": [\n')
                     else:
                         f.write(',\n')
-                    f.write(json.dumps(dict(frame=n,
-                                            instances=result['instances'])))
+                    f.write(
+                        json.dumps(
+                            dict(frame=n, instances=result['instances'])))
                     if self.args.no_draw:
                         continue
                     if writer is None:
@@ -299,15 +337,17 @@ class Job:
         print(f'{self.done} {unit} processed; JSON in {self.pred_dir}' +
               ('' if self.args.no_draw else f', drawings in {self.vis_dir}'))
         if self.empty:
-            shown = ', '.join(self.empty[:5]) + (
-                ', ...' if len(self.empty) > 5 else '')
+            shown = ', '.join(
+                self.empty[:5]) + (', ...' if len(self.empty) > 5 else '')
             print(f'no clothing item found in {len(self.empty)} of '
                   f'{self.done} {unit} ({shown}): their JSON has '
                   '"instances": [] and their drawing no box. Lower '
                   '--det-score-thr or pass --fallback-whole-image.')
         if self.unreadable:
-            print(f'{len(self.unreadable)} unreadable image(s) skipped: '
-                  f'{", ".join(self.unreadable)}', file=sys.stderr)
+            print(
+                f'{len(self.unreadable)} unreadable image(s) skipped: '
+                f'{", ".join(self.unreadable)}',
+                file=sys.stderr)
 
 
 def run(args) -> int:

@@ -1,13 +1,15 @@
-"""Train a GLE (or any MMPose) model. Same command line as MMPose's tools/train.py.
+"""Train a GLE (or any MMPose) model. Same command line as MMPose's
+tools/train.py.
 
     python tools/train.py CONFIG [--work-dir DIR] [--resume [CKPT]] [--amp]
-        [--auto-scale-lr] [--no-validate] [--cfg-options k=v ...] [--launcher pytorch]
+        [--auto-scale-lr] [--no-validate] [--cfg-options k=v ...] [--launcher
+        pytorch]
 
-Differences from MMPose's copy: without a visible GPU, distributed runs (``--launcher
-pytorch|slurm``) use the gloo backend, a process group started by
-``gle.utils.setup_distributed`` (mmengine's ``init_dist`` needs CUDA) and DDP with
-``device_ids=None``, so tools/dist_train.sh and tools/slurm_train.sh also run on CPU.
-See docs/cluster.md.
+Differences from MMPose's copy: without a visible GPU, distributed runs
+(``--launcher pytorch|slurm``) use the gloo backend, a process group started by
+``gle.utils.setup_distributed`` (mmengine's ``init_dist`` needs CUDA) and DDP
+with ``device_ids=None``, so tools/dist_train.sh and tools/slurm_train.sh also
+run on CPU. See docs/cluster.md.
 """
 import argparse
 import os
@@ -25,25 +27,43 @@ def parse_args(argv=None):
     parser.add_argument('config', help='train config file path')
     parser.add_argument('--work-dir', help='the dir to save logs and models')
     parser.add_argument(
-        '--resume', nargs='?', type=str, const='auto',
+        '--resume',
+        nargs='?',
+        type=str,
+        const='auto',
         help='resume from the given checkpoint, or (no value) from the latest '
         'checkpoint in the work directory')
-    parser.add_argument('--amp', action='store_true',
-                        help='enable automatic-mixed-precision training')
-    parser.add_argument('--no-validate', action='store_true',
-                        help='do not evaluate checkpoints during training')
     parser.add_argument(
-        '--auto-scale-lr', action='store_true',
-        help='scale the lr by (GPUs x batch per GPU) / auto_scale_lr.base_batch_size')
-    parser.add_argument('--show-dir', help='save visualized validation images here')
-    parser.add_argument('--show', action='store_true', help='show validation results')
-    parser.add_argument('--interval', type=int, default=1, help='visualize every N samples')
-    parser.add_argument('--wait-time', type=float, default=1, help='window display time (s)')
+        '--amp',
+        action='store_true',
+        help='enable automatic-mixed-precision training')
     parser.add_argument(
-        '--cfg-options', nargs='+', action=DictAction,
+        '--no-validate',
+        action='store_true',
+        help='do not evaluate checkpoints during training')
+    parser.add_argument(
+        '--auto-scale-lr',
+        action='store_true',
+        help='scale the lr by (GPUs x batch per GPU) / '
+        'auto_scale_lr.base_batch_size')
+    parser.add_argument(
+        '--show-dir', help='save visualized validation images here')
+    parser.add_argument(
+        '--show', action='store_true', help='show validation results')
+    parser.add_argument(
+        '--interval', type=int, default=1, help='visualize every N samples')
+    parser.add_argument(
+        '--wait-time', type=float, default=1, help='window display time (s)')
+    parser.add_argument(
+        '--cfg-options',
+        nargs='+',
+        action=DictAction,
         help='override config settings, e.g. train_dataloader.batch_size=8')
-    parser.add_argument('--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'],
-                        default='none', help='job launcher')
+    parser.add_argument(
+        '--launcher',
+        choices=['none', 'pytorch', 'slurm', 'mpi'],
+        default='none',
+        help='job launcher')
     parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
     args = parser.parse_args(argv)
     os.environ.setdefault('LOCAL_RANK', str(args.local_rank))
@@ -60,11 +80,13 @@ def merge_args(cfg, args):
     if args.work_dir is not None:
         cfg.work_dir = args.work_dir
     elif cfg.get('work_dir', None) is None:
-        cfg.work_dir = osp.join('./work_dirs', osp.splitext(osp.basename(args.config))[0])
+        cfg.work_dir = osp.join('./work_dirs',
+                                osp.splitext(osp.basename(args.config))[0])
     if args.amp:
         wrapper = cfg.optim_wrapper.get('type', 'OptimWrapper')
         if wrapper not in ('OptimWrapper', 'AmpOptimWrapper'):
-            raise ValueError(f'--amp does not support optim_wrapper.type={wrapper!r}')
+            raise ValueError(
+                f'--amp does not support optim_wrapper.type={wrapper!r}')
         cfg.optim_wrapper.type = 'AmpOptimWrapper'
         cfg.optim_wrapper.setdefault('loss_scale', 'dynamic')
     if args.resume == 'auto':
@@ -75,7 +97,8 @@ def merge_args(cfg, args):
         cfg.load_from = args.resume
     if args.auto_scale_lr:
         if 'auto_scale_lr' not in cfg:
-            raise KeyError(f'--auto-scale-lr needs `auto_scale_lr = dict(base_batch_size=N)` '
+            raise KeyError('--auto-scale-lr needs `auto_scale_lr = '
+                           'dict(base_batch_size=N)` '
                            f'in {args.config}')
         cfg.auto_scale_lr.enable = True
     merge_visualization_args(cfg, args)
@@ -87,8 +110,8 @@ def merge_args(cfg, args):
 def main(argv=None):
     args = parse_args(argv)
     cfg = merge_args(Config.fromfile(args.config), args)
-    # distributed launches: gloo + our own process-group init on CPU; GPU runs are left
-    # to mmengine; a no-op for launcher 'none'
+    # distributed launches: gloo + our own process-group init on CPU; GPU runs
+    # are left to mmengine; a no-op for launcher 'none'
     setup_distributed(cfg)
     runner = Runner.from_cfg(cfg)
     runner.train()

@@ -1,11 +1,13 @@
-# Demo: the clothing detector end to end on the bundled synthetic data (demo/data/fashion_demo,
-# DeepFashion-C raw format, read by the real FashionDetDataset), sized for a CPU: RTMDet-tiny
-# from random weights (no download), 160x160 input, 20 epochs (760 iterations). Measured: about
-# 12 minutes on 2 CPU cores shared with other jobs (OMP_NUM_THREADS=1), box mAP 0.35 /
-# mAP@0.5 0.62 on the demo val split. Not a benchmark result.
-#   python $(python -c 'import mmdet,os;print(os.path.dirname(mmdet.__file__))')/.mim/tools/train.py \
-#       configs/det/rtmdet-tiny_1xb8-20e_fashion-demo-det.py
-#   (or: mim train mmdet configs/det/rtmdet-tiny_1xb8-20e_fashion-demo-det.py)
+# Demo: the clothing detector end to end on the bundled synthetic data
+# (demo/data/fashion_demo, DeepFashion-C raw format, read by the real
+# FashionDetDataset), sized for a CPU: RTMDet-tiny from random weights (no
+# download), 160x160 input, 20 epochs (760 iterations). Measured: about 12
+# minutes on 2 CPU cores shared with other jobs (OMP_NUM_THREADS=1), box mAP
+# 0.35 / mAP@0.5 0.62 on the demo val split. Not a benchmark result. python
+# $(python -c 'import
+# mmdet,os;print(os.path.dirname(mmdet.__file__))')/.mim/tools/train.py \
+# configs/det/rtmdet-tiny_1xb8-20e_fashion-demo-det.py (or: mim train mmdet
+# configs/det/rtmdet-tiny_1xb8-20e_fashion-demo-det.py)
 _base_ = './rtmdet-tiny_8xb32-100e_deepfashion-c-det.py'
 
 img_scale = (160, 160)
@@ -16,7 +18,8 @@ interval = 5
 
 model = dict(backbone=dict(init_cfg=None))
 
-# resolved from this file's folder, so the config runs from any working directory
+# resolved from this file's folder, so the config runs from any working
+# directory
 data_root = '{{ fileDirname }}/../../demo/data/fashion_demo/'
 
 train_pipeline = [

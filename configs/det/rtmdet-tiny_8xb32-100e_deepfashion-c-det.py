@@ -1,12 +1,15 @@
-# Clothing detector for the top-down GLE pipeline: RTMDet-tiny (mmdet's config, ImageNet
-# CSPNeXt-tiny backbone) trained on DeepFashion-C to find clothing items and their clothes
-# type: class 0 upper, 1 lower, 2 full. Read straight from the raw tree (Anno/list_bbox.txt,
-# the clothes_type column of Anno/list_landmarks.txt, Eval/list_eval_partition.txt) by
-# gle's FashionDetDataset: no conversion. One item per image.
-# Input 320x320 instead of RTMDet's 640: DeepFashion-C images have a 300 px longer side.
-#   mim train mmdet configs/det/rtmdet-tiny_8xb32-100e_deepfashion-c-det.py
-#   bash $(python -c 'import mmdet,os;print(os.path.dirname(mmdet.__file__))')/.mim/tools/dist_train.sh \
-#       configs/det/rtmdet-tiny_8xb32-100e_deepfashion-c-det.py 8
+# Clothing detector for the top-down GLE pipeline: RTMDet-tiny (mmdet's config,
+# ImageNet CSPNeXt-tiny backbone) trained on DeepFashion-C to find clothing
+# items and their clothes
+# type: class 0 upper, 1 lower, 2 full. Read straight from the raw tree
+# (Anno/list_bbox.txt, the clothes_type column of Anno/list_landmarks.txt,
+# Eval/list_eval_partition.txt) by gle's FashionDetDataset: no conversion. One
+# item per image. Input 320x320 instead of RTMDet's 640: DeepFashion-C images
+# have a 300 px longer side. mim train mmdet
+# configs/det/rtmdet-tiny_8xb32-100e_deepfashion-c-det.py bash $(python -c
+# 'import
+# mmdet,os;print(os.path.dirname(mmdet.__file__))')/.mim/tools/dist_train.sh \
+# configs/det/rtmdet-tiny_8xb32-100e_deepfashion-c-det.py 8
 _base_ = 'mmdet::rtmdet/rtmdet_tiny_8xb32-300e_coco.py'
 custom_imports = dict(imports=['gle'], allow_failed_imports=False)
 default_scope = 'mmdet'
@@ -17,7 +20,8 @@ stage2_num_epochs = 10
 base_lr = 0.004
 interval = 10
 
-# the base keeps the ImageNet-pretrained CSPNeXt-tiny init_cfg (downloaded on first use)
+# the base keeps the ImageNet-pretrained CSPNeXt-tiny init_cfg (downloaded on
+# first use)
 model = dict(bbox_head=dict(num_classes=3))
 
 # data
@@ -68,8 +72,9 @@ train_pipeline_stage2 = [
     dict(type='Pad', size=img_scale, pad_val=dict(img=(114, 114, 114))),
     dict(type='PackDetInputs')
 ]
-# 'instances' (the ground truth in image coordinates) lets CocoMetric evaluate without a
-# COCO json; PackDetInputs skips keys an input lacks, so inference is unaffected.
+# 'instances' (the ground truth in image coordinates) lets CocoMetric evaluate
+# without a COCO json; PackDetInputs skips keys an input lacks, so inference is
+# unaffected.
 test_pipeline = [
     dict(type='LoadImageFromFile', backend_args=backend_args),
     dict(type='Resize', scale=img_scale, keep_ratio=True),
@@ -115,7 +120,10 @@ test_dataloader = dict(
         pipeline=test_pipeline))
 # COCO box AP computed from the packed ground truth (ann_file=None)
 val_evaluator = dict(
-    type='CocoMetric', ann_file=None, metric='bbox', proposal_nums=(100, 1, 10))
+    type='CocoMetric',
+    ann_file=None,
+    metric='bbox',
+    proposal_nums=(100, 1, 10))
 test_evaluator = val_evaluator
 
 # schedule: RTMDet's, shortened to 100 epochs (one item per image, 209k images)
@@ -126,7 +134,10 @@ train_cfg = dict(
 optim_wrapper = dict(optimizer=dict(lr=base_lr))
 param_scheduler = [
     dict(
-        type='LinearLR', start_factor=1.0e-5, by_epoch=False, begin=0,
+        type='LinearLR',
+        start_factor=1.0e-5,
+        by_epoch=False,
+        begin=0,
         end=1000),
     dict(
         type='CosineAnnealingLR',

@@ -1,11 +1,13 @@
-# Demo: the GLE pipeline end to end on the bundled synthetic data (demo/data/fashion_demo,
-# DeepFashion-C raw format, read by the real DeepFashionCDataset loader), sized to train
-# and test on 2 CPU cores in a few minutes. Same registered modules as the paper configs
-# (GLENeck, FullResHeatmapHead, TopdownStretchAffine, NormalizedError) with a narrower,
-# randomly initialised backbone (ResNet-18 stem + 2 stages at half width, stride 8) and
-# 96x96 input instead of ImageNet VGG-16 at 224x224, the authors' exp(-d/tau) target and a
-# 20% box margin (see below). Not a benchmark result.
-#   python tools/train.py configs/gle/td-hm_res18w32-gle2_1xb16-30e_fashion-demo-96x96.py
+# Demo: the GLE pipeline end to end on the bundled synthetic data
+# (demo/data/fashion_demo, DeepFashion-C raw format, read by the real
+# DeepFashionCDataset loader), sized to train and test on 2 CPU cores in a few
+# minutes. Same registered modules as the paper configs (GLENeck,
+# FullResHeatmapHead, TopdownStretchAffine, NormalizedError) with a narrower,
+# randomly initialised backbone (ResNet-18 stem + 2 stages at half width,
+# stride 8) and 96x96 input instead of ImageNet VGG-16 at 224x224, the authors'
+# exp(-d/tau) target and a 20% box margin (see below). Not a benchmark result.
+# python tools/train.py
+# configs/gle/td-hm_res18w32-gle2_1xb16-30e_fashion-demo-96x96.py
 _base_ = ['mmpose::_base_/default_runtime.py']
 custom_imports = dict(imports=['gle'], allow_failed_imports=False)
 default_scope = 'mmpose'
@@ -16,23 +18,36 @@ randomness = dict(seed=1234)
 optim_wrapper = dict(optimizer=dict(type='Adam', lr=1e-3, weight_decay=0.))
 param_scheduler = [
     dict(type='LinearLR', begin=0, end=50, start_factor=0.01, by_epoch=False),
-    dict(type='MultiStepLR', milestones=[20, 26], gamma=0.1, by_epoch=True,
-         begin=0, end=30),
+    dict(
+        type='MultiStepLR',
+        milestones=[20, 26],
+        gamma=0.1,
+        by_epoch=True,
+        begin=0,
+        end=30),
 ]
 auto_scale_lr = dict(base_batch_size=16)
-# AtomicCheckpointHook (gle.engine): checkpoints and last_checkpoint are replaced
-# atomically, so a run killed while saving still resumes (docs/cluster.md)
+# AtomicCheckpointHook (gle.engine): checkpoints and last_checkpoint are
+# replaced atomically, so a run killed while saving still resumes
+# (docs/cluster.md)
 default_hooks = dict(
     logger=dict(type='LoggerHook', interval=10),
     checkpoint=dict(
-        type='AtomicCheckpointHook', interval=5, max_keep_ckpts=2, save_best='NE',
+        type='AtomicCheckpointHook',
+        interval=5,
+        max_keep_ckpts=2,
+        save_best='NE',
         rule='less'))
 
-# the authors' target, exp(-d / tau) (ExpDistanceHeatmap), with tau scaled from 16 px at
-# 224 to 96 px input; its long tails give every landmark a gradient from the first
-# iteration (with a narrow Gaussian this small model learned the corner landmarks late)
+# the authors' target, exp(-d / tau) (ExpDistanceHeatmap), with tau scaled from
+# 16 px at 224 to 96 px input; its long tails give every landmark a gradient
+# from the first iteration (with a narrow Gaussian this small model learned the
+# corner landmarks late)
 codec = dict(
-    type='ExpDistanceHeatmap', input_size=(96, 96), heatmap_size=(96, 96), tau=7.0)
+    type='ExpDistanceHeatmap',
+    input_size=(96, 96),
+    heatmap_size=(96, 96),
+    tau=7.0)
 model = dict(
     type='TopdownPoseEstimator',
     data_preprocessor=dict(
@@ -69,18 +84,21 @@ model = dict(
 # data
 dataset_type = 'DeepFashionCDataset'
 data_mode = 'topdown'
-# resolved from this file's folder, so the config runs from any working directory
+# resolved from this file's folder, so the config runs from any working
+# directory
 data_root = '{{ fileDirname }}/../../demo/data/fashion_demo/'
-# mmpose's default PackPoseInputs meta keys + the clothes / variation type (NE breakdowns)
+# mmpose's default PackPoseInputs meta keys + the clothes / variation type (NE
+# breakdowns)
 fashion_meta_keys = ('id', 'img_id', 'img_path', 'category_id', 'crowd_index',
                      'ori_shape', 'img_shape', 'input_size', 'input_center',
                      'input_scale', 'flip', 'flip_direction', 'flip_indices',
                      'raw_ann_info', 'dataset_name', 'clothes_type',
                      'variation_type')
-# The box is enlarged by 20% (still stretched to a square input). With the paper's tight
-# crop (padding=1.0) landmarks on the garment's bottom/right boundary (hems) sit on or past
-# the crop edge and this small from-scratch model learned them poorly in 30 epochs:
-# val NE .1015 (hems .31/.37) vs .0439 with padding=1.2, same seed and schedule.
+# The box is enlarged by 20% (still stretched to a square input). With the
+# paper's tight crop (padding=1.0) landmarks on the garment's bottom/right
+# boundary (hems) sit on or past the crop edge and this small from-scratch
+# model learned them poorly in 30 epochs: val NE .1015 (hems .31/.37) vs .0439
+# with padding=1.2, same seed and schedule.
 train_pipeline = [
     dict(type='LoadImage'),
     dict(type='GetBBoxCenterScale', padding=1.2),

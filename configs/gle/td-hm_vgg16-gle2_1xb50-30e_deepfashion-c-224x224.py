@@ -1,11 +1,14 @@
-# GLE on DeepFashion-C (Category and Attribute Prediction benchmark), k=2 GLE modules.
+# GLE on DeepFashion-C (Category and Attribute Prediction benchmark), k=2 GLE
+# modules.
 # Reproduces: Lee et al., "A Global-Local Embedding Module for Fashion Landmark
-# Detection", ICCV-W 2019, Table 1 DeepFashion row (NE .0393), with the authors' recipe:
-# GT box stretched to 224x224 (no aspect ratio kept, no padding), ImageNet-initialised
-# VGG-16 to conv4_3, Adam 1e-4, batch 50, 30 epochs, lr x0.1 every 5 epochs, seed 1234,
-# horizontal flip WITH left/right swap (the authors' flip was broken), flip test without
-# heatmap shift (stride-1 heatmaps). Target: mmpose's Gaussian at 224x224 (sigma 8),
-# the authors' exp(-d/16) target is `ExpDistanceHeatmap` (see the base model config).
+# Detection", ICCV-W 2019, Table 1 DeepFashion row (NE .0393), with the
+# authors' recipe: GT box stretched to 224x224 (no aspect ratio kept, no
+# padding), ImageNet-initialised VGG-16 to conv4_3, Adam 1e-4, batch 50, 30
+# epochs, lr x0.1 every 5 epochs, seed 1234, horizontal flip WITH left/right
+# swap (the authors' flip was broken), flip test without heatmap shift
+# (stride-1 heatmaps). Target: mmpose's Gaussian at 224x224 (sigma 8), the
+# authors' exp(-d/16) target is `ExpDistanceHeatmap` (see the base model
+# config).
 _base_ = [
     'mmpose::_base_/default_runtime.py',
     '../_base_/models/td-hm_vgg16-gle_fullres.py',
@@ -18,28 +21,38 @@ train_cfg = dict(by_epoch=True, max_epochs=30, val_interval=1)
 randomness = dict(seed=1234)
 optim_wrapper = dict(optimizer=dict(type='Adam', lr=1e-4, weight_decay=0.))
 param_scheduler = [
-    dict(type='StepLR', step_size=5, gamma=0.1, by_epoch=True, begin=0, end=30)
+    dict(
+        type='StepLR', step_size=5, gamma=0.1, by_epoch=True, begin=0, end=30)
 ]
 # --auto-scale-lr scales lr by (number of GPUs x batch per GPU) / 50
 auto_scale_lr = dict(base_batch_size=50)
-# AtomicCheckpointHook (gle.engine): checkpoints and last_checkpoint are replaced
-# atomically, so a run killed while saving still resumes (docs/cluster.md)
+# AtomicCheckpointHook (gle.engine): checkpoints and last_checkpoint are
+# replaced atomically, so a run killed while saving still resumes
+# (docs/cluster.md)
 default_hooks = dict(
     logger=dict(type='LoggerHook', interval=100),
     checkpoint=dict(
-        type='AtomicCheckpointHook', interval=1, max_keep_ckpts=3, save_best='NE',
+        type='AtomicCheckpointHook',
+        interval=1,
+        max_keep_ckpts=3,
+        save_best='NE',
         rule='less'))
 
-# full-resolution Gaussian targets (stride 1); see the base model config for the authors'
-# exp(-d/16) alternative
+# full-resolution Gaussian targets (stride 1); see the base model config for
+# the authors' exp(-d/16) alternative
 codec = dict(
-    type='MSRAHeatmap', input_size=(224, 224), heatmap_size=(224, 224), sigma=8)
+    type='MSRAHeatmap',
+    input_size=(224, 224),
+    heatmap_size=(224, 224),
+    sigma=8)
 
-# ImageNet-pretrained VGG-16: torchvision's file (vgg16-397923af.pth) or the mmcls
-# VGG-16 checkpoint (add prefix='backbone.'); put it under checkpoints/ or point here.
+# ImageNet-pretrained VGG-16: torchvision's file (vgg16-397923af.pth) or the
+# mmcls VGG-16 checkpoint (add prefix='backbone.'); put it under checkpoints/
+# or point here.
 model = dict(
-    backbone=dict(init_cfg=dict(
-        type='Pretrained', checkpoint='checkpoints/vgg16-397923af.pth')),
+    backbone=dict(
+        init_cfg=dict(
+            type='Pretrained', checkpoint='checkpoints/vgg16-397923af.pth')),
     neck=dict(num_modules=2),
     head=dict(decoder=codec))
 
@@ -48,8 +61,9 @@ dataset_type = 'DeepFashionCDataset'
 data_mode = 'topdown'
 data_root = 'data/deepfashion-c/'
 
-# mmpose's default PackPoseInputs meta keys + the clothes / variation type, which the
-# NormalizedError metric breaks NE down by (== gle.datasets.FASHION_META_KEYS)
+# mmpose's default PackPoseInputs meta keys + the clothes / variation type,
+# which the NormalizedError metric breaks NE down by (==
+# gle.datasets.FASHION_META_KEYS)
 fashion_meta_keys = ('id', 'img_id', 'img_path', 'category_id', 'crowd_index',
                      'ori_shape', 'img_shape', 'input_size', 'input_center',
                      'input_scale', 'flip', 'flip_direction', 'flip_indices',

@@ -15,10 +15,11 @@ SAMPLE_IMAGES = ('img_00000128.jpg', 'img_00000132.jpg')
 
 def save_random_checkpoints(folder) -> dict:
     """Write ``pose.pth`` and ``det.pth`` under ``folder``; return paths."""
-    import gle  # noqa: F401  (registration)
-    from gle.detection import FashionDetDataset
     from mmdet.apis import init_detector
     from mmpose.apis import init_model
+
+    import gle  # noqa: F401  (registration)
+    from gle.detection import FashionDetDataset
 
     torch.manual_seed(0)
     paths = dict(
@@ -29,11 +30,13 @@ def save_random_checkpoints(folder) -> dict:
         dict(
             state_dict=pose.state_dict(),
             meta=dict(dataset_meta=pose.dataset_meta)), paths['pose'])
-    torch.manual_seed(0)  # the detector's weights do not depend on the pose config
+    torch.manual_seed(
+        0)  # the detector's weights do not depend on the pose config
     det = init_detector(DET_CONFIG, None, device='cpu')
-    # RTMDet regresses box side distances linearly (exp_on_reg=False): random weights
-    # give boxes of about zero size, which the pipeline rightly drops. A positive bias
-    # on the regression outputs makes every prior a box of a few strides (still random).
+    # RTMDet regresses box side distances linearly (exp_on_reg=False): random
+    # weights give boxes of about zero size, which the pipeline rightly drops.
+    # A positive bias on the regression outputs makes every prior a box of a
+    # few strides (still random).
     with torch.no_grad():
         for reg in det.bbox_head.rtm_reg:
             reg.bias.fill_(2.0)

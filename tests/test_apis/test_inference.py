@@ -2,21 +2,17 @@
 slots, detector path, drawing, checkpoint errors, MMPoseInferencer."""
 import json
 import os.path as osp
-import sys
 
 import cv2
 import numpy as np
 import pytest
+from random_checkpoints import (DET_CONFIG, POSE_CONFIG, SAMPLE_DIR,
+                                SAMPLE_IMAGES, save_random_checkpoints)
 
-sys.path.insert(0, osp.dirname(osp.abspath(__file__)))
-from random_checkpoints import (DET_CONFIG, POSE_CONFIG,  # noqa: E402
-                                SAMPLE_DIR, SAMPLE_IMAGES,
-                                save_random_checkpoints)
-
-from gle.apis import (CheckpointMismatchError,  # noqa: E402
-                      FashionLandmarkInferencer, inference_fashion_landmarks,
-                      init_pose_model, load_boxes_file, parse_box_rows)
-from gle.datasets import CLOTHES_TYPE_SLOTS, LANDMARK_NAMES  # noqa: E402
+from gle.apis import (CheckpointMismatchError, FashionLandmarkInferencer,
+                      inference_fashion_landmarks, init_pose_model,
+                      load_boxes_file, parse_box_rows)
+from gle.datasets import CLOTHES_TYPE_SLOTS, LANDMARK_NAMES
 
 LANDMARK_KEYS = {'name', 'x', 'y', 'score', 'present'}
 INSTANCE_KEYS = {
@@ -76,7 +72,8 @@ def test_whole_image_without_detector(inferencer, image):
 
 def test_given_boxes_force_the_clothes_type(inferencer, image):
     rows = [[20, 10, 180, 240, 0.8, 'lower'], [10, 5, 150, 120, 'upper'],
-            [0, 0, 100, 100, None, 'full'], np.array([5., 5., 60., 90.])]
+            [0, 0, 100, 100, None, 'full'],
+            np.array([5., 5., 60., 90.])]
     result = inferencer(image, bboxes=rows)
     assert json.loads(json.dumps(result)) == result  # JSON-ready
     lower, upper, full, unknown = result['instances']
@@ -86,9 +83,8 @@ def test_given_boxes_force_the_clothes_type(inferencer, image):
     assert (lower['clothes_type'], lower['det_score']) == ('lower', 0.8)
     present = [lm['present'] for lm in lower['landmarks']]
     assert present == [False] * 4 + [True] * 4  # no collars nor sleeves
-    assert [lm['present'] for lm in upper['landmarks']] == [
-        True, True, True, True, False, False, True, True
-    ]
+    assert [lm['present'] for lm in upper['landmarks']
+            ] == [True, True, True, True, False, False, True, True]
     assert upper['det_score'] is None
     assert all(lm['present'] for lm in full['landmarks'])
     assert unknown['clothes_type'] is None
@@ -140,8 +136,8 @@ def test_box_rows_errors(tmp_path):
     path = tmp_path / 'boxes.json'
     path.write_text('{"a.jpg": [[0, 0, 5, 5, "lower"]], "b.jpg": []}')
     assert load_boxes_file(str(path)) == {
-        'a.jpg': [dict(bbox=[0., 0., 5., 5.], det_score=None,
-                       clothes_type='lower')],
+        'a.jpg':
+        [dict(bbox=[0., 0., 5., 5.], det_score=None, clothes_type='lower')],
         'b.jpg': []
     }
     path.write_text('[[0, 0, 5, 5]]')
@@ -169,8 +165,8 @@ def test_checkpoint_errors(checkpoints, tmp_path):
     with pytest.raises(CheckpointMismatchError, match='cannot read'):
         init_pose_model(POSE_CONFIG, str(garbage))
     with pytest.raises(ValueError, match='--det-checkpoint'):
-        FashionLandmarkInferencer(POSE_CONFIG, checkpoints['pose'],
-                                  det_config=DET_CONFIG)
+        FashionLandmarkInferencer(
+            POSE_CONFIG, checkpoints['pose'], det_config=DET_CONFIG)
 
 
 def test_mmpose_inferencer_with_our_configs(checkpoints, tmp_path):

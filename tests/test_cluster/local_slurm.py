@@ -1,10 +1,10 @@
 """A throw-away single-node Slurm cluster on localhost for the launch tests.
 
-munged, slurmctld and slurmd run in the foreground as children of the test process
-with every file (munge key and socket, slurm.conf, state, spool, logs) in one temporary
-folder and the Slurm ports on 127.0.0.1; nothing under /etc or /var is used, so an
-existing Slurm installation is left alone. Clients find the cluster through
-``SLURM_CONF`` (see :meth:`LocalSlurm.env`).
+munged, slurmctld and slurmd run in the foreground as children of the test
+process with every file (munge key and socket, slurm.conf, state, spool, logs)
+in one temporary folder and the Slurm ports on 127.0.0.1; nothing under /etc or
+/var is used, so an existing Slurm installation is left alone. Clients find the
+cluster through ``SLURM_CONF`` (see :meth:`LocalSlurm.env`).
 """
 import getpass
 import os
@@ -17,13 +17,14 @@ from cluster_utils import free_port
 
 #: Debian/Ubuntu packages with the daemons and the client commands
 APT_PACKAGES = ('slurmctld', 'slurmd', 'slurm-client', 'munge')
-BINARIES = ('munged', 'slurmctld', 'slurmd', 'srun', 'scontrol', 'sinfo', 'squeue',
-            'scancel')
-SEARCH_PATH = os.pathsep.join([os.environ.get('PATH', ''), '/usr/sbin', '/sbin',
-                               '/usr/local/sbin'])
+BINARIES = ('munged', 'slurmctld', 'slurmd', 'srun', 'scontrol', 'sinfo',
+            'squeue', 'scancel')
+SEARCH_PATH = os.pathsep.join(
+    [os.environ.get('PATH', ''), '/usr/sbin', '/sbin', '/usr/local/sbin'])
 PARTITION = 'debug'
 NODE = 'localhost'
-#: lines for the end of the pytest report (install, start-up time or why skipped)
+#: lines for the end of the pytest report (install, start-up time or why
+#: skipped)
 NOTES = []
 
 SLURM_CONF = """\
@@ -67,27 +68,32 @@ def missing_binaries():
 
 
 def ensure_installed(log=print):
-    """Install slurmctld/slurmd/slurm-client/munge with apt-get if any binary is
-    missing. Returns None when ready, else the reason it cannot be (exact error)."""
+    """Install slurmctld/slurmd/slurm-client/munge with apt-get if any binary
+    is missing. Returns None when ready, else the reason it cannot be (exact
+    error)."""
     missing = missing_binaries()
     if not missing:
         return None
     if os.geteuid() != 0:
-        return f'missing {missing} and not root, so apt-get install is impossible'
+        return (f'missing {missing} and not root, so apt-get install is '
+                'impossible')
     if shutil.which('apt-get') is None:
         return f'missing {missing} and there is no apt-get on this machine'
     env = dict(os.environ, DEBIAN_FRONTEND='noninteractive')
-    install = ['apt-get', 'install', '-y', '--no-install-recommends', *APT_PACKAGES]
+    install = [
+        'apt-get', 'install', '-y', '--no-install-recommends', *APT_PACKAGES
+    ]
     error = ''
     for cmd in (install, ['apt-get', 'update'], install):
         log(f'[slurm test] {" ".join(cmd)}')
         start = time.time()
         try:
-            proc = subprocess.run(cmd, env=env, capture_output=True, text=True,
-                                  timeout=240)
+            proc = subprocess.run(
+                cmd, env=env, capture_output=True, text=True, timeout=240)
         except subprocess.TimeoutExpired as e:
             return f'`{" ".join(cmd)}` timed out after {e.timeout}s'
-        log(f'[slurm test]   exit code {proc.returncode} after {time.time() - start:.0f}s')
+        log(f'[slurm test]   exit code {proc.returncode} after '
+            f'{time.time() - start:.0f}s')
         if proc.returncode != 0:
             error = f'`{" ".join(cmd)}` failed ({proc.returncode}): ' \
                     f'{(proc.stderr or proc.stdout).strip()[-1500:]}'
@@ -97,7 +103,8 @@ def ensure_installed(log=print):
 
 
 class LocalSlurm:
-    """munged + slurmctld + slurmd for one node ``localhost`` with ``cpus`` CPUs."""
+    """munged + slurmctld + slurmd for one node ``localhost`` with ``cpus``
+    CPUs."""
 
     def __init__(self, root, cpus=2):
         self.root = str(root)
@@ -110,7 +117,8 @@ class LocalSlurm:
         """Environment for Slurm clients (srun, sinfo, ...) of this cluster."""
         env = dict(os.environ if base is None else base)
         env['SLURM_CONF'] = self.conf
-        env['PATH'] = SEARCH_PATH if base is None else env.get('PATH', SEARCH_PATH)
+        env['PATH'] = SEARCH_PATH if base is None else env.get(
+            'PATH', SEARCH_PATH)
         return env
 
     def logs(self):
@@ -123,47 +131,69 @@ class LocalSlurm:
     def _spawn(self, name, cmd):
         log = open(osp.join(self.root, 'log', f'{name}.out'), 'w')
         self.procs[name] = subprocess.Popen(
-            cmd, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+            cmd,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
             env=self.env())
         log.close()
 
     def _client(self, *args, timeout=30):
-        return subprocess.run([which(args[0]), *args[1:]], env=self.env(),
-                              capture_output=True, text=True, timeout=timeout)
+        return subprocess.run([which(args[0]), *args[1:]],
+                              env=self.env(),
+                              capture_output=True,
+                              text=True,
+                              timeout=timeout)
 
     def _wait(self, what, ready, timeout):
         deadline = time.time() + timeout
         while time.time() < deadline:
-            dead = {n: p.returncode for n, p in self.procs.items() if p.poll() is not None}
+            dead = {
+                n: p.returncode
+                for n, p in self.procs.items() if p.poll() is not None
+            }
             if dead:
                 raise RuntimeError(f'{dead} exited while waiting for {what}:\n'
                                    f'{self.logs()}')
             if ready():
                 return
             time.sleep(0.25)
-        raise RuntimeError(f'timed out ({timeout}s) waiting for {what}:\n{self.logs()}')
+        raise RuntimeError(
+            f'timed out ({timeout}s) waiting for {what}:\n{self.logs()}')
 
     def start(self, timeout=60):
         for sub in ('munge', 'state', 'spool', 'log'):
             os.makedirs(osp.join(self.root, sub), exist_ok=True)
         os.chmod(osp.join(self.root, 'munge'), 0o755)
         key = osp.join(self.root, 'munge', 'munge.key')
-        with open(os.open(key, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o400), 'wb') as f:
+        with open(
+                os.open(key, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o400),
+                'wb') as f:
             f.write(os.urandom(1024))
         self._spawn('munged', [
-            which('munged'), '--foreground', '--force', f'--socket={self.munge_socket}',
-            f'--key-file={key}', f'--log-file={self.root}/log/munged.log',
+            which('munged'), '--foreground', '--force',
+            f'--socket={self.munge_socket}', f'--key-file={key}',
+            f'--log-file={self.root}/log/munged.log',
             f'--pid-file={self.root}/munge/munged.pid',
-            f'--seed-file={self.root}/munge/munged.seed'])
-        self._wait('the munge socket', lambda: osp.exists(self.munge_socket), timeout)
+            f'--seed-file={self.root}/munge/munged.seed'
+        ])
+        self._wait('the munge socket', lambda: osp.exists(self.munge_socket),
+                   timeout)
 
         with open(self.conf, 'w') as f:
-            f.write(SLURM_CONF.format(
-                node=NODE, partition=PARTITION, cpus=self.cpus, root=self.root,
-                user=getpass.getuser(), munge_socket=self.munge_socket,
-                ctld_port=free_port(), slurmd_port=free_port()))
+            f.write(
+                SLURM_CONF.format(
+                    node=NODE,
+                    partition=PARTITION,
+                    cpus=self.cpus,
+                    root=self.root,
+                    user=getpass.getuser(),
+                    munge_socket=self.munge_socket,
+                    ctld_port=free_port(),
+                    slurmd_port=free_port()))
         self._spawn('slurmctld', [which('slurmctld'), '-D', '-f', self.conf])
-        self._spawn('slurmd', [which('slurmd'), '-D', '-f', self.conf, '-N', NODE])
+        self._spawn('slurmd',
+                    [which('slurmd'), '-D', '-f', self.conf, '-N', NODE])
 
         def node_idle():
             out = self._client('sinfo', '-h', '-n', NODE, '-o', '%t')
@@ -172,10 +202,13 @@ class LocalSlurm:
         self._wait(f'node {NODE} to be idle', node_idle, timeout)
 
     def stop(self):
-        """Cancel leftover jobs, stop the daemons (also after a failed start)."""
-        if self.procs.get('slurmctld') and self.procs['slurmctld'].poll() is None:
+        """Cancel leftover jobs, stop the daemons (also after a failed
+        start)."""
+        if self.procs.get(
+                'slurmctld') and self.procs['slurmctld'].poll() is None:
             try:
-                jobs = self._client('squeue', '-h', '-o', '%A', timeout=10).stdout.split()
+                jobs = self._client(
+                    'squeue', '-h', '-o', '%A', timeout=10).stdout.split()
                 if jobs:
                     self._client('scancel', *jobs, timeout=10)
                     time.sleep(1)

@@ -1,4 +1,5 @@
-"""Atomic checkpoint writes: gle.engine.AtomicLocalBackend and AtomicCheckpointHook."""
+"""Atomic checkpoint writes: gle.engine.AtomicLocalBackend and
+AtomicCheckpointHook."""
 import os
 import os.path as osp
 
@@ -8,7 +9,8 @@ from mmengine.logging import MessageHub, MMLogger
 from mmengine.registry import init_default_scope
 
 import gle.engine.atomic_io as atomic_io
-from gle.engine import AtomicCheckpointHook, AtomicLocalBackend, atomic_write_bytes
+from gle.engine import (AtomicCheckpointHook, AtomicLocalBackend,
+                        atomic_write_bytes)
 
 
 class _FailingFile:
@@ -34,8 +36,9 @@ class _FailingFile:
 
 def _fail_writes(monkeypatch, exc):
     real_fdopen = os.fdopen
-    monkeypatch.setattr(atomic_io.os, 'fdopen',
-                        lambda fd, mode: _FailingFile(real_fdopen(fd, mode), exc))
+    monkeypatch.setattr(
+        atomic_io.os, 'fdopen',
+        lambda fd, mode: _FailingFile(real_fdopen(fd, mode), exc))
 
 
 def _leftovers(folder):
@@ -53,12 +56,15 @@ def test_atomic_write_replaces_file(tmp_path):
     assert _leftovers(target.parent) == []
 
 
-@pytest.mark.parametrize('exc', [OSError(28, 'No space left on device'),
-                                 KeyboardInterrupt()])
+@pytest.mark.parametrize(
+    'exc', [OSError(28, 'No space left on device'),
+            KeyboardInterrupt()])
 def test_interrupted_put_keeps_previous_file(tmp_path, monkeypatch, exc):
-    backend = get_file_backend(str(tmp_path), backend_args=dict(backend='atomic_local'))
+    backend = get_file_backend(
+        str(tmp_path), backend_args=dict(backend='atomic_local'))
     assert isinstance(backend, AtomicLocalBackend)
-    ckpt, last = str(tmp_path / 'epoch_1.pth'), str(tmp_path / 'last_checkpoint')
+    ckpt, last = str(tmp_path / 'epoch_1.pth'), str(tmp_path /
+                                                    'last_checkpoint')
     backend.put(b'complete checkpoint' * 100, ckpt)
     backend.put_text(ckpt, last)
     _fail_writes(monkeypatch, exc)
@@ -72,7 +78,8 @@ def test_interrupted_put_keeps_previous_file(tmp_path, monkeypatch, exc):
 
 
 def test_mmengine_local_backend_is_not_atomic(tmp_path, monkeypatch):
-    """Why the backend exists: the same failure truncates mmengine's LocalBackend file."""
+    """Why the backend exists: the same failure truncates mmengine's
+    LocalBackend file."""
     import builtins
 
     from mmengine.fileio import LocalBackend
@@ -121,8 +128,12 @@ class _FakeRunner:
         self.fail = None
         self.epoch = 0
 
-    def save_checkpoint(self, out_dir, filename, file_client_args=None,
-                        backend_args=None, **kwargs):
+    def save_checkpoint(self,
+                        out_dir,
+                        filename,
+                        file_client_args=None,
+                        backend_args=None,
+                        **kwargs):
         backend = get_file_backend(out_dir, backend_args=backend_args)
         data = f'weights of {filename}'.encode() * 1000
         path = backend.join_path(out_dir, filename)
@@ -132,8 +143,9 @@ class _FakeRunner:
 
 
 def test_hook_keeps_last_checkpoint_valid_when_saving_dies(tmp_path):
-    """max_keep_ckpts=1: mmengine deleted epoch_1 *before* writing epoch_2; here a
-    failed save of epoch_2 leaves epoch_1 and last_checkpoint -> epoch_1 usable."""
+    """max_keep_ckpts=1: mmengine deleted epoch_1 *before* writing epoch_2;
+    here a failed save of epoch_2 leaves epoch_1 and last_checkpoint -> epoch_1
+    usable."""
     runner = _FakeRunner(tmp_path, 'atomic-hook-test')
     hook = AtomicCheckpointHook(interval=1, max_keep_ckpts=1)
     hook.before_train(runner)
@@ -155,6 +167,6 @@ def test_hook_keeps_last_checkpoint_valid_when_saving_dies(tmp_path):
     hook.before_train(runner)
     hook._save_checkpoint_with_step(runner, 2, meta={})
     assert last_file.read_text() == str(tmp_path / 'epoch_2.pth')
-    assert sorted(n for n in os.listdir(tmp_path) if n.endswith('.pth')) == [
-        'epoch_2.pth']
+    assert sorted(n for n in os.listdir(tmp_path)
+                  if n.endswith('.pth')) == ['epoch_2.pth']
     assert runner.message_hub.get_info('keep_ckpt_ids') == [2]

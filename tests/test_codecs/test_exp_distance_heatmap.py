@@ -1,15 +1,17 @@
 import numpy as np
 import pytest
-
-import gle  # noqa: F401  (registration)
-from gle.codecs import ExpDistanceHeatmap
 from mmpose.datasets.transforms import GenerateTarget
 from mmpose.registry import KEYPOINT_CODECS
 
+import gle  # noqa: F401  (registration)
+from gle.codecs import ExpDistanceHeatmap
+
 
 def _codec(**kwargs):
-    cfg = dict(type='ExpDistanceHeatmap', input_size=(224, 224),
-               heatmap_size=(224, 224))
+    cfg = dict(
+        type='ExpDistanceHeatmap',
+        input_size=(224, 224),
+        heatmap_size=(224, 224))
     cfg.update(kwargs)
     return KEYPOINT_CODECS.build(cfg)
 
@@ -48,8 +50,7 @@ def test_invisible_and_outside_are_empty():
     assert enc['heatmaps'][3].max() == 1.0
 
 
-@pytest.mark.parametrize('point', [(100.3, 50.7), (17.5, 203.2),
-                                   (111.9, 0.4)])
+@pytest.mark.parametrize('point', [(100.3, 50.7), (17.5, 203.2), (111.9, 0.4)])
 def test_decode_recovers_subpixel_landmark(point):
     codec = _codec()
     enc = codec.encode(np.array([[point]], dtype=np.float32))
@@ -76,11 +77,14 @@ def test_instances_merge_by_maximum():
 
 
 def test_generate_target_transform():
-    transform = GenerateTarget(encoder=dict(
-        type='ExpDistanceHeatmap', input_size=(224, 224),
-        heatmap_size=(224, 224)))
-    results = transform(dict(
-        keypoints=np.array([[[30., 40.], [0., 0.]]], dtype=np.float32),
-        keypoints_visible=np.array([[1., 0.]], dtype=np.float32)))
+    transform = GenerateTarget(
+        encoder=dict(
+            type='ExpDistanceHeatmap',
+            input_size=(224, 224),
+            heatmap_size=(224, 224)))
+    results = transform(
+        dict(
+            keypoints=np.array([[[30., 40.], [0., 0.]]], dtype=np.float32),
+            keypoints_visible=np.array([[1., 0.]], dtype=np.float32)))
     assert results['heatmaps'].shape == (2, 224, 224)
     np.testing.assert_array_equal(results['keypoint_weights'], [[1, 0]])

@@ -1,4 +1,5 @@
-"""Every shipped pose config builds; the two-stage recipe really carries stage 1 over."""
+"""Every shipped pose config builds; the two-stage recipe really carries stage
+1 over."""
 import glob
 import os.path as osp
 
@@ -7,14 +8,16 @@ import torch
 from mmengine.config import Config
 from mmengine.registry import init_default_scope
 from mmengine.runner import load_checkpoint, save_checkpoint
+from mmpose.registry import DATASETS, METRICS, MODELS, TRANSFORMS
 
 import gle  # noqa: F401
-from mmpose.registry import DATASETS, METRICS, MODELS, TRANSFORMS
 
 CONFIG_DIR = osp.join(osp.dirname(__file__), '..', '..', 'configs', 'gle')
 POSE_CONFIGS = sorted(glob.glob(osp.join(CONFIG_DIR, '*.py')))
-STAGE1 = osp.join(CONFIG_DIR, 'td-hm_vgg16-gle0-stage1_1xb50-30e_fld-224x224.py')
-STAGE2 = osp.join(CONFIG_DIR, 'td-hm_vgg16-gle3-stage2_1xb50-30e_fld-224x224.py')
+STAGE1 = osp.join(CONFIG_DIR,
+                  'td-hm_vgg16-gle0-stage1_1xb50-30e_fld-224x224.py')
+STAGE2 = osp.join(CONFIG_DIR,
+                  'td-hm_vgg16-gle3-stage2_1xb50-30e_fld-224x224.py')
 
 
 def test_config_list_is_complete():
@@ -28,14 +31,17 @@ def test_config_list_is_complete():
 def test_pose_config_builds(path):
     cfg = Config.fromfile(path)
     with open(path) as f:
-        assert f.readline().startswith('#'), 'configs state what they reproduce'
+        assert f.readline().startswith(
+            '#'), 'configs state what they reproduce'
     assert cfg.default_scope == 'mmpose'
-    assert cfg.custom_imports == dict(imports=['gle'], allow_failed_imports=False)
+    assert cfg.custom_imports == dict(
+        imports=['gle'], allow_failed_imports=False)
     init_default_scope('mmpose')
     model = MODELS.build(cfg.model)
     size = cfg.codec['input_size']
     with torch.no_grad():
-        out = model.eval()(torch.zeros(1, 3, size[1], size[0]), None, mode='tensor')
+        out = model.eval()(
+            torch.zeros(1, 3, size[1], size[0]), None, mode='tensor')
     assert out.shape == (1, 8, size[1], size[0])  # full-resolution heatmaps
     assert cfg.model.test_cfg.shift_heatmap is False
     for name in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
@@ -54,13 +60,16 @@ def test_pose_config_builds(path):
 
 
 def test_paper_recipe_values():
-    df = Config.fromfile(osp.join(
-        CONFIG_DIR, 'td-hm_vgg16-gle2_1xb50-30e_deepfashion-c-224x224.py'))
-    fld = Config.fromfile(osp.join(CONFIG_DIR, 'td-hm_vgg16-gle3_1xb50-30e_fld-224x224.py'))
+    df = Config.fromfile(
+        osp.join(CONFIG_DIR,
+                 'td-hm_vgg16-gle2_1xb50-30e_deepfashion-c-224x224.py'))
+    fld = Config.fromfile(
+        osp.join(CONFIG_DIR, 'td-hm_vgg16-gle3_1xb50-30e_fld-224x224.py'))
     assert df.model.neck.num_modules == 2 and fld.model.neck.num_modules == 3
     for cfg in (df, fld):
         assert cfg.train_dataloader.batch_size == 50
-        assert cfg.optim_wrapper.optimizer == dict(type='Adam', lr=1e-4, weight_decay=0.)
+        assert cfg.optim_wrapper.optimizer == dict(
+            type='Adam', lr=1e-4, weight_decay=0.)
         assert cfg.train_cfg.max_epochs == 30
         assert cfg.param_scheduler[0].type == 'StepLR'
         assert cfg.param_scheduler[0].step_size == 5
@@ -96,7 +105,9 @@ def test_two_stage_recipe_loads_stage1_into_stage2(tmp_path):
     for (k, v1), v2 in zip(stage1.head.state_dict().items(),
                            stage2.head.state_dict().values()):
         assert torch.equal(v1, v2), k
-    assert len(stage2.neck.layers if hasattr(stage2.neck, 'layers') else
-               list(stage2.neck.children())[0]) == 3
-    for k, v in stage2.neck.state_dict().items():  # GLE modules keep their init
+    assert len(
+        stage2.neck.layers if hasattr(stage2.neck, 'layers') else list(
+            stage2.neck.children())[0]) == 3
+    for k, v in stage2.neck.state_dict().items(
+    ):  # GLE modules keep their init
         assert torch.equal(v, neck_before[k]), k

@@ -4,10 +4,10 @@ import os.path as osp
 import numpy as np
 import pytest
 from fashion_tree_utils import write_dfc_tree, write_fld_tree
+from mmpose.registry import DATASETS
 
 from gle.datasets import (FASHION_META_KEYS, LANDMARK_NAMES, METAINFO_FILE,
                           DeepFashionCDataset, FLDDataset)
-from mmpose.registry import DATASETS
 
 ENTRY_KEYS = {
     'img_id', 'img_path', 'bbox', 'bbox_score', 'keypoints',

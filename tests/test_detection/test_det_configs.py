@@ -26,8 +26,8 @@ def test_real_configs(config, fmt, root):
     # users get the ImageNet CSPNeXt weights (tests never build this one)
     assert cfg.model.backbone.init_cfg.checkpoint.startswith('https://')
     for split, loader in (('train', cfg.train_dataloader),
-                          ('val', cfg.val_dataloader),
-                          ('test', cfg.test_dataloader)):
+                          ('val', cfg.val_dataloader), ('test',
+                                                        cfg.test_dataloader)):
         assert loader.dataset.type == 'FashionDetDataset'
         assert loader.dataset.split == split
         assert loader.dataset.data_root == root

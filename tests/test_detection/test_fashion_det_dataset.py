@@ -1,20 +1,16 @@
 """FashionDetDataset: the raw trees read as an mmdet detection dataset."""
 import os
 import os.path as osp
-import sys
 
 import pytest
+from fashion_tree_utils import (DFC_LANDMARKS, FLD_LANDMARKS, write_dfc_tree,
+                                write_fld_tree, write_images)
+from mmdet.registry import DATASETS
 from mmengine.registry import DefaultScope
 
-HERE = osp.dirname(osp.abspath(__file__))
-sys.path.insert(0, osp.join(HERE, '..', 'test_datasets'))
-from fashion_tree_utils import (DFC_LANDMARKS, FLD_LANDMARKS,  # noqa: E402
-                                write_dfc_tree, write_fld_tree, write_images)
-
-import gle  # noqa: E402,F401  (registration)
-from gle.datasets import FashionAnnotationError  # noqa: E402
-from gle.detection import FashionDetDataset  # noqa: E402
-from mmdet.registry import DATASETS  # noqa: E402
+import gle  # noqa: F401  (registration)
+from gle.datasets import FashionAnnotationError
+from gle.detection import FashionDetDataset
 
 
 def _names(rows):
@@ -35,8 +31,10 @@ def test_deepfashion_c_tree(tmp_path):
     # earlier tests left
     with DefaultScope.overwrite_default_scope('mmdet'):
         ds = DATASETS.build(
-            dict(type='FashionDetDataset', data_root=str(tmp_path),
-                 split='test'))
+            dict(
+                type='FashionDetDataset',
+                data_root=str(tmp_path),
+                split='test'))
     assert len(ds) == 2
     dress, tee = ds.get_data_info(0), ds.get_data_info(1)
     assert dress['img_id'] == 3 and tee['img_id'] == 4  # landmark file rows
@@ -57,8 +55,8 @@ def test_deepfashion_c_tree(tmp_path):
 def test_fld_tree_and_format_check(tmp_path):
     write_fld_tree(tmp_path)
     write_images(tmp_path, _names(FLD_LANDMARKS), size=(60, 80))
-    ds = FashionDetDataset(str(tmp_path), split='val', fmt='fld',
-                           num_workers=1)
+    ds = FashionDetDataset(
+        str(tmp_path), split='val', fmt='fld', num_workers=1)
     assert [d['instances'][0]['bbox_label'] for d in ds] == [0, 1]
     assert [d['variation_type'] for d in ds] == [1, 5]
     # the shared parser's error: an FLD file is not DeepFashion-C
@@ -93,6 +91,5 @@ def test_box_off_image_follows_the_geometry_policy(tmp_path):
     with pytest.raises(FashionAnnotationError, match='list_bbox.txt:3'):
         FashionDetDataset(str(tmp_path), split='train')
     with pytest.warns(UserWarning, match='box off the image'):
-        ds = FashionDetDataset(str(tmp_path), split='train',
-                               skip_invalid=True)
+        ds = FashionDetDataset(str(tmp_path), split='train', skip_invalid=True)
     assert [d['img_id'] for d in ds] == [2]

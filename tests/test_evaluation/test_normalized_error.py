@@ -6,11 +6,11 @@ import numpy as np
 import pytest
 from mmengine.evaluator import Evaluator
 from mmengine.structures import InstanceData
+from mmpose.structures import PoseDataSample
 
 from gle.datasets import LANDMARK_NAMES
 from gle.evaluation import NormalizedError, keypoint_normalized_error
 from gle.evaluation.normalized_error import _fmt, _short_name
-from mmpose.structures import PoseDataSample
 
 
 def loop_ne(pred, gt, visible, bboxes):
@@ -211,10 +211,9 @@ def test_evaluator_with_pose_data_samples():
         pred.astype(np.float64), gt.astype(np.float64), visible,
         bboxes.astype(np.float64))
     evaluator = Evaluator(NormalizedError())
-    evaluator.dataset_meta = dict(keypoint_id2name={
-        i: n
-        for i, n in enumerate(LANDMARK_NAMES)
-    })
+    evaluator.dataset_meta = dict(
+        keypoint_id2name={i: n
+                          for i, n in enumerate(LANDMARK_NAMES)})
     for start in (0, 4):
         batch = []
         for i in range(start, start + 4):

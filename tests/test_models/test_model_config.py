@@ -4,11 +4,11 @@ import numpy as np
 import torch
 from mmengine.config import Config
 from mmengine.structures import InstanceData
-
-import gle  # noqa: F401  (registration)
 from mmpose.registry import MODELS
 from mmpose.structures import PoseDataSample
 from mmpose.utils import register_all_modules
+
+import gle  # noqa: F401  (registration)
 
 register_all_modules()
 
@@ -28,7 +28,8 @@ def test_config_values():
     assert cfg.model.head.decoder == cfg.codec
     assert cfg.model.test_cfg.shift_heatmap is False
     assert cfg.model.head.loss.use_target_weight is True
-    assert cfg.model.backbone.get('init_cfg') is None  # random init unless a config sets it
+    assert cfg.model.backbone.get(
+        'init_cfg') is None  # random init unless a config sets it
 
 
 def test_build_and_forward():
@@ -36,20 +37,23 @@ def test_build_and_forward():
     model = MODELS.build(_cfg().model)
     model.init_weights()
     model.eval()
-    sizes = {name: sum(p.numel() for p in getattr(model, name).parameters())
-             for name in ('backbone', 'neck', 'head')}
-    assert sizes == dict(backbone=7_635_264, neck=2 * 5_246_720,
-                         head=447_496)
+    sizes = {
+        name: sum(p.numel() for p in getattr(model, name).parameters())
+        for name in ('backbone', 'neck', 'head')
+    }
+    assert sizes == dict(backbone=7_635_264, neck=2 * 5_246_720, head=447_496)
 
     inputs = torch.randn(1, 3, 224, 224)
     with torch.no_grad():
         heatmaps = model(inputs, None, mode='tensor')
     assert heatmaps.shape == (1, 8, 224, 224)
 
-    sample = PoseDataSample(metainfo=dict(
-        flip_indices=[1, 0, 3, 2, 5, 4, 7, 6], input_size=(224, 224),
-        input_center=np.array([112., 112.]),
-        input_scale=np.array([224., 224.])))
+    sample = PoseDataSample(
+        metainfo=dict(
+            flip_indices=[1, 0, 3, 2, 5, 4, 7, 6],
+            input_size=(224, 224),
+            input_center=np.array([112., 112.]),
+            input_scale=np.array([224., 224.])))
     sample.gt_instances = InstanceData(
         bboxes=np.array([[0., 0., 224., 224.]]), bbox_scores=np.ones(1))
     with torch.no_grad():

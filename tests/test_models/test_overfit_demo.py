@@ -1,8 +1,9 @@
 """The demo model really learns: it overfits a handful of demo samples.
 
-Guards the whole training path (dataset -> stretched crop -> target -> GLE model ->
-loss -> flip-test decoding -> NE) against silent breakage that shape tests miss, e.g.
-targets in the wrong frame, a left/right mix-up or a dead head.
+Guards the whole training path (dataset -> stretched crop -> target -> GLE
+model -> loss -> flip-test decoding -> NE) against silent breakage that shape
+tests miss, e.g. targets in the wrong frame, a left/right mix-up or a dead
+head.
 """
 import os.path as osp
 
@@ -10,18 +11,21 @@ import torch
 from mmengine.config import Config
 from mmengine.dataset import pseudo_collate
 from mmengine.registry import init_default_scope
-
-import gle  # noqa: F401
 from mmpose.registry import DATASETS, METRICS, MODELS
 
+import gle  # noqa: F401
+
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-DEMO = osp.join(REPO, 'configs', 'gle', 'td-hm_res18w32-gle2_1xb16-30e_fashion-demo-96x96.py')
-# two items of each demo category (tee, trousers, dress, blouse, skirt, jumpsuit)
+DEMO = osp.join(REPO, 'configs', 'gle',
+                'td-hm_res18w32-gle2_1xb16-30e_fashion-demo-96x96.py')
+# two items of each demo category (tee, trousers, dress, blouse, skirt,
+# jumpsuit)
 INDICES = [0, 25, 50, 75, 100, 125, 150, 175, 200, 225, 250, 275]
 ITERS = 200
 LR = 2e-3
-# measured: 0.599 untrained -> 0.112 after 200 full-batch Adam steps (CPU, seed 0); a
-# left/right mix-up, targets in the wrong frame or a dead head stay far above this
+# measured: 0.599 untrained -> 0.112 after 200 full-batch Adam steps (CPU, seed
+# 0); a left/right mix-up, targets in the wrong frame or a dead head stay far
+# above this
 NE_THRESHOLD = 0.15
 
 
@@ -41,12 +45,16 @@ def test_demo_model_overfits_a_few_samples():
     init_default_scope('mmpose')
     cfg = Config.fromfile(DEMO)
     ds_cfg = cfg.train_dataloader.dataset
-    # deterministic inputs: no random flip, so train and evaluation see the same crops
+    # deterministic inputs: no random flip, so train and evaluation see the
+    # same crops
     ds_cfg.pipeline = [t for t in ds_cfg.pipeline if t['type'] != 'RandomFlip']
     ds_cfg.indices = INDICES
     dataset = DATASETS.build(ds_cfg)
     batch = pseudo_collate([dataset[i] for i in range(len(dataset))])
-    assert {dataset[i]['data_samples'].clothes_type for i in range(len(dataset))} == {1, 2, 3}
+    assert {
+        dataset[i]['data_samples'].clothes_type
+        for i in range(len(dataset))
+    } == {1, 2, 3}
 
     model = MODELS.build(cfg.model)
     model.init_weights()

@@ -1,22 +1,13 @@
 """tools/misc/check_fashion_dataset.py on clean and broken trees."""
 import importlib.util
 import os.path as osp
-import sys
 
 import pytest
+from fashion_tree_utils import (DFC_BBOXES, DFC_LANDMARKS, DFC_PARTITION,
+                                FLD_BBOXES, FLD_LANDMARKS, FLD_PARTITION,
+                                write_images, write_tree)
 
 HERE = osp.dirname(osp.abspath(__file__))
-sys.path.insert(0, osp.join(HERE, '..', 'test_datasets'))
-from fashion_tree_utils import (
-    DFC_BBOXES,
-    DFC_LANDMARKS,  # noqa: E402
-    DFC_PARTITION,
-    FLD_BBOXES,
-    FLD_LANDMARKS,
-    FLD_PARTITION,
-    write_images,
-    write_tree)
-
 TOOL = osp.join(HERE, '..', '..', 'tools', 'misc', 'check_fashion_dataset.py')
 
 

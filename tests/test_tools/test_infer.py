@@ -3,18 +3,14 @@ import importlib.util
 import json
 import os.path as osp
 import shutil
-import sys
 
 import cv2
 import numpy as np
 import pytest
+from random_checkpoints import (DET_CONFIG, POSE_CONFIG, SAMPLE_DIR,
+                                SAMPLE_IMAGES, save_random_checkpoints)
 
 HERE = osp.dirname(osp.abspath(__file__))
-sys.path.insert(0, osp.join(HERE, '..', 'test_apis'))
-from random_checkpoints import (DET_CONFIG, POSE_CONFIG,  # noqa: E402
-                                SAMPLE_DIR, SAMPLE_IMAGES,
-                                save_random_checkpoints)
-
 TOOL = osp.join(HERE, '..', '..', 'tools', 'infer.py')
 
 
@@ -52,8 +48,8 @@ def test_folder_with_a_detector_that_finds_nothing(tool, ckpt, photos,
     out = tmp_path / 'out'
     code = tool.main([
         str(photos), POSE_CONFIG, ckpt['pose'], '--det-config', DET_CONFIG,
-        '--det-checkpoint', ckpt['det'], '--out-dir', str(out),
-        '--det-score-thr', '1.0', '--device', 'cpu'
+        '--det-checkpoint', ckpt['det'], '--out-dir',
+        str(out), '--det-score-thr', '1.0', '--device', 'cpu'
     ])
     assert code == 0
     stdout = capsys.readouterr().out
@@ -72,14 +68,15 @@ def test_folder_with_a_detector_that_finds_nothing(tool, ckpt, photos,
 
 def test_boxes_json_and_fallback(tool, ckpt, photos, tmp_path):
     boxes = tmp_path / 'boxes.json'
-    boxes.write_text(json.dumps(
-        {SAMPLE_IMAGES[0]: [[20, 10, 180, 240, 0.9, 'lower']]}))
+    boxes.write_text(
+        json.dumps({SAMPLE_IMAGES[0]: [[20, 10, 180, 240, 0.9, 'lower']]}))
     out = tmp_path / 'out'
     code = tool.main([
         str(photos), POSE_CONFIG, ckpt['pose'], '--det-config', DET_CONFIG,
-        '--det-checkpoint', ckpt['det'], '--boxes', str(boxes),
-        '--out-dir', str(out), '--det-score-thr', '1.0',
-        '--fallback-whole-image', '--device', 'cpu'
+        '--det-checkpoint', ckpt['det'], '--boxes',
+        str(boxes), '--out-dir',
+        str(out), '--det-score-thr', '1.0', '--fallback-whole-image',
+        '--device', 'cpu'
     ])
     assert code == 0
     # listed: the given box, forced to 'lower' -> collars/sleeves absent
@@ -124,8 +121,9 @@ def test_video(tool, ckpt, tmp_path, capsys):
     boxes.write_text(json.dumps({'clip.avi': [[10, 10, 190, 240, 'upper']]}))
     out = tmp_path / 'out'
     code = tool.main([
-        str(video), POSE_CONFIG, ckpt['pose'], '--boxes', str(boxes),
-        '--out-dir', str(out), '--device', 'cpu'
+        str(video), POSE_CONFIG, ckpt['pose'], '--boxes',
+        str(boxes), '--out-dir',
+        str(out), '--device', 'cpu'
     ])
     assert code == 0
     pred = _load(out / 'predictions' / 'clip.json')
@@ -136,9 +134,8 @@ def test_video(tool, ckpt, tmp_path, capsys):
     for frame in pred['frames']:
         [inst] = frame['instances']
         assert inst['clothes_type'] == 'upper'
-        assert [lm['present'] for lm in inst['landmarks']] == [
-            True, True, True, True, False, False, True, True
-        ]
+        assert [lm['present'] for lm in inst['landmarks']
+                ] == [True, True, True, True, False, False, True, True]
     cap = cv2.VideoCapture(str(out / 'vis' / 'clip.avi'))
     frames = []
     while True:
@@ -153,8 +150,10 @@ def test_video(tool, ckpt, tmp_path, capsys):
 def test_errors(tool, ckpt, photos, tmp_path, capsys):
 
     def run(*args):
-        code = tool.main([*map(str, args), '--out-dir',
-                          str(tmp_path / 'out'), '--device', 'cpu'])
+        code = tool.main([
+            *map(str, args), '--out-dir',
+            str(tmp_path / 'out'), '--device', 'cpu'
+        ])
         return code, capsys.readouterr().err
 
     bad_image = tmp_path / 'bad.jpg'
@@ -180,8 +179,10 @@ def test_errors(tool, ckpt, photos, tmp_path, capsys):
     # drawings never replace the inputs
     inputs = tmp_path / 'o' / 'vis'
     shutil.copytree(photos, inputs)
-    code = tool.main([str(inputs), POSE_CONFIG, ckpt['pose'], '--out-dir',
-                      str(tmp_path / 'o')])
+    code = tool.main([
+        str(inputs), POSE_CONFIG, ckpt['pose'], '--out-dir',
+        str(tmp_path / 'o')
+    ])
     assert code == 1 and 'would overwrite' in capsys.readouterr().err
 
     # a corrupt image in a folder is skipped and reported, the rest is done

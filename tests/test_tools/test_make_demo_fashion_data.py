@@ -1,4 +1,5 @@
-"""Tests for tools/dataset_converters/make_demo_fashion_data.py (synthetic demo data)."""
+"""Tests for tools/dataset_converters/make_demo_fashion_data.py (synthetic demo
+data)."""
 import importlib.util
 import os.path as osp
 
@@ -6,14 +7,16 @@ import cv2
 import pytest
 
 REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-SCRIPT = osp.join(REPO_ROOT, 'tools', 'dataset_converters', 'make_demo_fashion_data.py')
+SCRIPT = osp.join(REPO_ROOT, 'tools', 'dataset_converters',
+                  'make_demo_fashion_data.py')
 
 N_TRAIN, N_VAL, N_TEST, SIZE = 6, 3, 3, 96
 NUM_LANDMARKS = {1: 6, 2: 4, 3: 8}
 
 
 def _load_module():
-    spec = importlib.util.spec_from_file_location('make_demo_fashion_data', SCRIPT)
+    spec = importlib.util.spec_from_file_location('make_demo_fashion_data',
+                                                  SCRIPT)
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
     return mod
@@ -38,12 +41,15 @@ def dataset(tmp_path_factory):
 def test_list_files_format(dataset):
     root, _ = dataset
     n = N_TRAIN + N_VAL + N_TEST
-    count, header, rows = _read_list(osp.join(root, 'Anno', 'list_landmarks.txt'))
+    count, header, rows = _read_list(
+        osp.join(root, 'Anno', 'list_landmarks.txt'))
     assert count == len(rows) == n
     expected = ['image_name', 'clothes_type']
     for i in range(1, 9):
-        expected += [f'landmark_visibility_{i}', f'landmark_location_x_{i}',
-                     f'landmark_location_y_{i}']
+        expected += [
+            f'landmark_visibility_{i}', f'landmark_location_x_{i}',
+            f'landmark_location_y_{i}'
+        ]
     assert header == expected
     for row in rows:
         ctype = int(row[1])
@@ -55,11 +61,13 @@ def test_list_files_format(dataset):
     assert header == ['image_name', 'x_1', 'y_1', 'x_2', 'y_2']
     assert all(len(b) == 5 for b in boxes)
 
-    count, header, parts = _read_list(osp.join(root, 'Eval', 'list_eval_partition.txt'))
+    count, header, parts = _read_list(
+        osp.join(root, 'Eval', 'list_eval_partition.txt'))
     assert count == len(parts) == n
     assert header == ['image_name', 'evaluation_status']
     # the three lists describe the same images in the same order
-    assert [r[0] for r in rows] == [b[0] for b in boxes] == [p[0] for p in parts]
+    assert [r[0] for r in rows] == [b[0]
+                                    for b in boxes] == [p[0] for p in parts]
     assert len({r[0] for r in rows}) == n
     assert osp.isfile(osp.join(root, 'README.md'))
 
@@ -96,7 +104,8 @@ def test_images_landmarks_and_boxes(dataset):
                 continue
             assert 0 <= x <= w - 1 and 0 <= y <= h - 1
             assert x1 <= x <= x2 and y1 <= y <= y2
-        # left landmarks lie on the image left of their right partner (upright +-20 deg)
+        # left landmarks lie on the image left of their right partner (upright
+        # +-20 deg)
         for a in range(0, len(vals) // 3, 2):
             va, xa = vals[3 * a], vals[3 * a + 1]
             vb, xb = vals[3 * a + 3], vals[3 * a + 4]
@@ -104,8 +113,8 @@ def test_images_landmarks_and_boxes(dataset):
                 assert xa < xb, (row[0], a)
     assert ctypes == {1, 2, 3}
     assert codes == {0, 1, 2}
-    assert sum(summary['visibility'].values()) == sum(
-        NUM_LANDMARKS[int(r[1])] for r in rows)
+    assert sum(summary['visibility'].values()) == sum(NUM_LANDMARKS[int(r[1])]
+                                                      for r in rows)
 
 
 def test_box_at_origin_occurs(dataset):
@@ -132,8 +141,11 @@ def test_rerun_replaces_previous_output(tmp_path):
 
 
 def test_cli_main(tmp_path, capsys):
-    summary = gen.main(['--out-dir', str(tmp_path), '--num-train', '2', '--num-val', '1',
-                        '--num-test', '1', '--size', '64'])
+    summary = gen.main([
+        '--out-dir',
+        str(tmp_path), '--num-train', '2', '--num-val', '1', '--num-test', '1',
+        '--size', '64'
+    ])
     assert summary['num_images'] == 4
     assert 'total size' in capsys.readouterr().out
     assert (tmp_path / 'Anno' / 'list_landmarks.txt').is_file()

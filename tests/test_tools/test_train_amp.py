@@ -1,4 +1,5 @@
-"""tools/train.py --amp turns the paper configs' optimizer into AmpOptimWrapper."""
+"""tools/train.py --amp turns the paper configs' optimizer into
+AmpOptimWrapper."""
 import importlib.util
 import os.path as osp
 
@@ -7,8 +8,9 @@ from mmengine.config import Config
 REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 PAPER = osp.join(REPO_ROOT, 'configs', 'gle',
                  'td-hm_vgg16-gle2_1xb50-30e_deepfashion-c-224x224.py')
-FAST = osp.join(REPO_ROOT, 'configs', 'gle',
-                'td-hm_vgg16-gle2_amp-nhwc_1xb50-30e_deepfashion-c-224x224.py')
+FAST = osp.join(
+    REPO_ROOT, 'configs', 'gle',
+    'td-hm_vgg16-gle2_amp-nhwc_1xb50-30e_deepfashion-c-224x224.py')
 
 
 def _train_module():
@@ -21,19 +23,23 @@ def _train_module():
 
 def _merged(config, *argv):
     train = _train_module()
-    return train.merge_args(Config.fromfile(config), train.parse_args([config, *argv]))
+    return train.merge_args(
+        Config.fromfile(config), train.parse_args([config, *argv]))
 
 
 def test_amp_flag_with_bf16():
-    cfg = _merged(PAPER, '--amp', '--cfg-options', 'optim_wrapper.dtype=bfloat16')
+    cfg = _merged(PAPER, '--amp', '--cfg-options',
+                  'optim_wrapper.dtype=bfloat16')
     assert cfg.optim_wrapper.type == 'AmpOptimWrapper'
     assert cfg.optim_wrapper.loss_scale == 'dynamic'
     assert cfg.optim_wrapper.dtype == 'bfloat16'
-    assert cfg.optim_wrapper.optimizer == dict(type='Adam', lr=1e-4, weight_decay=0.)
+    assert cfg.optim_wrapper.optimizer == dict(
+        type='Adam', lr=1e-4, weight_decay=0.)
 
 
 def test_amp_flag_keeps_the_fast_config():
     cfg = _merged(FAST, '--amp')
     assert cfg.optim_wrapper.type == 'AmpOptimWrapper'
-    assert cfg.optim_wrapper.loss_scale == dict(enabled=False)  # not reset to dynamic
+    assert cfg.optim_wrapper.loss_scale == dict(
+        enabled=False)  # not reset to dynamic
     assert cfg.optim_wrapper.dtype == 'bfloat16'

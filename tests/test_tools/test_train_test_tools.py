@@ -1,4 +1,5 @@
-"""tools/train.py + tools/test.py on the demo config, run from a folder outside the repo."""
+"""tools/train.py + tools/test.py on the demo config, run from a folder outside
+the repo."""
 import json
 import os
 import os.path as osp
@@ -8,42 +9,62 @@ import sys
 import pytest
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-DEMO = osp.join(REPO, 'configs', 'gle', 'td-hm_res18w32-gle2_1xb16-30e_fashion-demo-96x96.py')
-FAST = ['train_dataloader.num_workers=0', 'train_dataloader.persistent_workers=False',
-        'test_dataloader.num_workers=0', 'test_dataloader.persistent_workers=False',
-        'default_hooks.logger.interval=1']
+DEMO = osp.join(REPO, 'configs', 'gle',
+                'td-hm_res18w32-gle2_1xb16-30e_fashion-demo-96x96.py')
+FAST = [
+    'train_dataloader.num_workers=0',
+    'train_dataloader.persistent_workers=False',
+    'test_dataloader.num_workers=0',
+    'test_dataloader.persistent_workers=False',
+    'default_hooks.logger.interval=1'
+]
 
 
 def _run(args, cwd):
     env = dict(os.environ, PYTHONWARNINGS='ignore', CUDA_VISIBLE_DEVICES='')
-    proc = subprocess.run([sys.executable] + args, cwd=cwd, env=env, text=True,
-                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=600)
+    proc = subprocess.run(
+        [sys.executable] + args,
+        cwd=cwd,
+        env=env,
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        timeout=600)
     assert proc.returncode == 0, proc.stdout[-5000:]
     return proc.stdout
 
 
 @pytest.fixture(scope='module')
 def trained(tmp_path_factory):
-    """Two training iterations (32 samples, batch 16) from a temp working directory."""
+    """Two training iterations (32 samples, batch 16) from a temp working
+    directory."""
     cwd = tmp_path_factory.mktemp('run')
-    _run([osp.join(REPO, 'tools', 'train.py'), DEMO, '--work-dir', 'work', '--cfg-options',
-          'train_cfg.max_epochs=1', 'train_dataloader.dataset.indices=32',
-          'default_hooks.checkpoint.interval=1', *FAST], cwd=str(cwd))
+    _run([
+        osp.join(REPO, 'tools',
+                 'train.py'), DEMO, '--work-dir', 'work', '--cfg-options',
+        'train_cfg.max_epochs=1', 'train_dataloader.dataset.indices=32',
+        'default_hooks.checkpoint.interval=1', *FAST
+    ],
+         cwd=str(cwd))
     return cwd
 
 
 def test_train_two_iterations_writes_checkpoint(trained):
     work = trained / 'work'
     assert (work / 'epoch_1.pth').is_file()
-    assert (work / 'last_checkpoint').read_text().strip().endswith('epoch_1.pth')
+    assert (work /
+            'last_checkpoint').read_text().strip().endswith('epoch_1.pth')
     logs = list(work.glob('*/*.log'))
     assert logs and 'Epoch(train) [1][2/2]' in logs[0].read_text()
 
 
 def test_test_tool_prints_ne_table_and_dumps_predictions(trained):
-    out = _run([osp.join(REPO, 'tools', 'test.py'), DEMO, 'work/epoch_1.pth',
-                '--work-dir', 'test_work', '--out', 'metrics.json', '--dump', 'preds.json',
-                '--cfg-options', 'test_dataloader.dataset.indices=7', *FAST],
+    out = _run([
+        osp.join(REPO, 'tools',
+                 'test.py'), DEMO, 'work/epoch_1.pth', '--work-dir',
+        'test_work', '--out', 'metrics.json', '--dump', 'preds.json',
+        '--cfg-options', 'test_dataloader.dataset.indices=7', *FAST
+    ],
                cwd=str(trained))
     assert 'L.Collar  R.Collar  L.Sleeve' in out  # the paper-style table
     metrics = json.loads((trained / 'metrics.json').read_text())
@@ -60,9 +81,14 @@ def test_test_tool_prints_ne_table_and_dumps_predictions(trained):
 
 def test_test_tool_rejects_missing_checkpoint(tmp_path):
     env = dict(os.environ, PYTHONWARNINGS='ignore')
-    proc = subprocess.run([sys.executable, osp.join(REPO, 'tools', 'test.py'), DEMO,
-                           'nope.pth'], cwd=str(tmp_path), env=env, text=True,
-                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    proc = subprocess.run(
+        [sys.executable,
+         osp.join(REPO, 'tools', 'test.py'), DEMO, 'nope.pth'],
+        cwd=str(tmp_path),
+        env=env,
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT)
     assert proc.returncode != 0
     assert 'checkpoint not found: nope.pth' in proc.stdout
 
@@ -70,7 +96,10 @@ def test_test_tool_rejects_missing_checkpoint(tmp_path):
 def test_save_init_checkpoint_loads_into_the_model(tmp_path):
     import torch
     ckpt = tmp_path / 'init.pth'
-    _run([osp.join(REPO, 'tools', 'misc', 'save_init_checkpoint.py'), DEMO, str(ckpt)],
+    _run([
+        osp.join(REPO, 'tools', 'misc', 'save_init_checkpoint.py'), DEMO,
+        str(ckpt)
+    ],
          cwd=str(tmp_path))
     from mmpose.apis import init_model
     model = init_model(DEMO, str(ckpt), device='cpu')

@@ -204,7 +204,8 @@ def _report_geometry(records, problems, bboxes, keypoints, img_sizes,
                     FashionAnnotationError(
                         bbox_file, rec['bbox_line'],
                         f'box ({box}) of {name} extends beyond the {size} '
-                        'image', 'check it (the datasets keep it as annotated)'))
+                        'image',
+                        'check it (the datasets keep it as annotated)'))
             for k in np.flatnonzero(problems['landmark_outside_image'][i]):
                 x, y = keypoints[i, k]
                 errors.append(

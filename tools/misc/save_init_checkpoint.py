@@ -1,10 +1,10 @@
 """Save the freshly initialised (untrained) model of a config as a checkpoint.
 
-Used to measure the NE of an untrained model with tools/test.py (the "before training"
-baseline) and to try tools/infer.py without trained weights:
+Used to measure the NE of an untrained model with tools/test.py (the "before
+training" baseline) and to try tools/infer.py without trained weights:
 
-    python tools/misc/save_init_checkpoint.py CONFIG work_dirs/init.pth [--seed 1234]
-    python tools/test.py CONFIG work_dirs/init.pth
+    python tools/misc/save_init_checkpoint.py CONFIG work_dirs/init.pth [--seed
+    1234] python tools/test.py CONFIG work_dirs/init.pth
 """
 import argparse
 
@@ -18,15 +18,19 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('config')
     parser.add_argument('out', help='checkpoint path (.pth)')
-    parser.add_argument('--seed', type=int, default=None,
-                        help='random seed (default: the config\'s randomness.seed)')
+    parser.add_argument(
+        '--seed',
+        type=int,
+        default=None,
+        help='random seed (default: the config\'s randomness.seed)')
     args = parser.parse_args(argv)
 
     cfg = Config.fromfile(args.config)
     if cfg.get('custom_imports'):
         import_modules_from_strings(**cfg.custom_imports)
     init_default_scope(cfg.get('default_scope', 'mmpose'))
-    seed = args.seed if args.seed is not None else cfg.get('randomness', {}).get('seed')
+    seed = args.seed if args.seed is not None else cfg.get('randomness',
+                                                           {}).get('seed')
     if seed is not None:
         set_random_seed(seed)
 
@@ -34,8 +38,9 @@ def main(argv=None):
     from mmpose.registry import MODELS
     model = MODELS.build(cfg.model)
     model.init_weights()
-    meta = dict(dataset_meta=dataset_meta_from_config(cfg, dataset_mode='train'),
-                seed=seed)
+    meta = dict(
+        dataset_meta=dataset_meta_from_config(cfg, dataset_mode='train'),
+        seed=seed)
     save_checkpoint(dict(state_dict=model.state_dict(), meta=meta), args.out)
     print(f'saved the untrained {cfg.model.type} to {args.out}')
 

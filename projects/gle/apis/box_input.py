@@ -62,8 +62,9 @@ def parse_box_rows(rows: Sequence, where: str = 'bboxes') -> List[dict]:
             row = row.tolist()
         elif isinstance(row, dict) and 'bbox' in row:
             # an already parsed box (this function's output)
-            row = list(row['bbox']) + [row.get('det_score'),
-                                       row.get('clothes_type')]
+            row = list(
+                row['bbox']) + [row.get('det_score'),
+                                row.get('clothes_type')]
         if not isinstance(row, (list, tuple)) or not 4 <= len(row) <= 6:
             raise ValueError(f'{here}: expected {_ROW_FORMAT}, got {row!r}')
         coords, extra = list(row[:4]), list(row[4:])

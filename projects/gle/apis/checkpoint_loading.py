@@ -43,8 +43,9 @@ def _hint(role: str, keys: List[str]) -> str:
             'config it was trained with (a copy is saved in its work_dir)')
 
 
-def _compare(expected: Dict[str, 'object'], state: Dict[str, 'object']
-             ) -> Tuple[List[str], List[str], List[Tuple[str, tuple, tuple]]]:
+def _compare(
+    expected: Dict[str, 'object'], state: Dict[str, 'object']
+) -> Tuple[List[str], List[str], List[Tuple[str, tuple, tuple]]]:
     missing = [k for k in expected if k not in state]
     unexpected = [k for k in state if k not in expected]
     mismatched = []

@@ -75,8 +75,8 @@ def draw_fashion_landmarks(image: np.ndarray,
     font_size = int(np.clip(min(canvas.shape[:2]) / 25, 8, 20))
     for inst in result['instances']:
         color = tuple(
-            int(c) for c in palette.get(inst['clothes_type'],
-                                        UNKNOWN_TYPE_COLOR))
+            int(c)
+            for c in palette.get(inst['clothes_type'], UNKNOWN_TYPE_COLOR))
         visualizer.draw_bboxes(
             np.array([inst['bbox']], dtype=np.float32),
             edge_colors=color,

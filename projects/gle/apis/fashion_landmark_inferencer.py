@@ -68,13 +68,12 @@ class FashionLandmarkInferencer:
         if det_config is not None and det_checkpoint is None:
             raise ValueError('a detector config was given without its '
                              'checkpoint (--det-checkpoint)')
-        self.pose_model = init_pose_model(pose_config, pose_checkpoint,
-                                          device)
+        self.pose_model = init_pose_model(pose_config, pose_checkpoint, device)
         self.det_model = None
         self.palette = default_palette()
         if det_config is not None:
-            self.det_model = init_clothing_detector(det_config,
-                                                    det_checkpoint, device)
+            self.det_model = init_clothing_detector(det_config, det_checkpoint,
+                                                    device)
             self.palette = palette_from_detector(self.det_model)
         self.det_score_thr = det_score_thr
         self.nms_thr = nms_thr

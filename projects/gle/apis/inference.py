@@ -97,8 +97,8 @@ def detect_clothing(det_model: nn.Module,
     return boxes
 
 
-def _landmarks(names: Sequence[str], keypoints: np.ndarray,
-               scores: np.ndarray, clothes_type: Optional[str]) -> List[dict]:
+def _landmarks(names: Sequence[str], keypoints: np.ndarray, scores: np.ndarray,
+               clothes_type: Optional[str]) -> List[dict]:
     slots = CLOTHES_TYPE_SLOTS[_TYPE_CODES[clothes_type]] \
         if clothes_type is not None else range(len(names))
     landmarks = []
@@ -152,8 +152,12 @@ def inference_fashion_landmarks(image: np.ndarray,
 
     image = check_image(image)
     height, width = image.shape[:2]
-    whole = [dict(bbox=[0., 0., float(width), float(height)], det_score=None,
-                  clothes_type=None)]
+    whole = [
+        dict(
+            bbox=[0., 0., float(width), float(height)],
+            det_score=None,
+            clothes_type=None)
+    ]
     if bboxes is not None:
         boxes, source = parse_box_rows(bboxes), 'boxes'
     elif det_model is not None:
@@ -168,8 +172,9 @@ def inference_fashion_landmarks(image: np.ndarray,
     instances = []
     if boxes:
         meta = pose_model.dataset_meta
-        names = [meta['keypoint_id2name'][k]
-                 for k in range(meta['num_keypoints'])]
+        names = [
+            meta['keypoint_id2name'][k] for k in range(meta['num_keypoints'])
+        ]
         xyxy = np.array([b['bbox'] for b in boxes], dtype=np.float32)
         samples = inference_topdown(pose_model, image, xyxy)
         for box, sample in zip(boxes, samples):

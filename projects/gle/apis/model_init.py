@@ -98,8 +98,7 @@ def init_clothing_detector(config: ConfigType,
         # without a checkpoint init_detector announces COCO classes: the
         # classes are set below
         if 'checkpoint is None' not in str(w.message):
-            warnings.warn_explicit(w.message, w.category, w.filename,
-                                   w.lineno)
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
     ckpt = load_checkpoint_checked(
         model, checkpoint, role='detector', config=_config_name(config))
     meta = ckpt.get('meta', {}).get('dataset_meta') or {}

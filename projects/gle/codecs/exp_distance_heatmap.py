@@ -2,7 +2,6 @@
 from typing import Optional, Tuple
 
 import numpy as np
-
 from mmpose.codecs.base import BaseKeypointCodec
 from mmpose.codecs.utils import get_heatmap_maximum, refine_keypoints
 from mmpose.registry import KEYPOINT_CODECS
@@ -95,8 +94,8 @@ class ExpDistanceHeatmap(BaseKeypointCodec):
                     continue
                 x, y = points[n, k]
                 dist = np.sqrt((xs - x)**2 + (ys - y)**2)
-                np.maximum(heatmaps[k], np.exp(-dist / self.tau),
-                           out=heatmaps[k])
+                np.maximum(
+                    heatmaps[k], np.exp(-dist / self.tau), out=heatmaps[k])
 
         return dict(heatmaps=heatmaps, keypoint_weights=keypoint_weights)
 

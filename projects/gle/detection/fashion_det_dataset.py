@@ -137,8 +137,7 @@ class FashionDetDataset(BaseDetDataset):
             split=self.split)
         img_root = self.data_prefix.get('img') or self.data_root
         paths = [osp.join(img_root, rec['image_name']) for rec in records]
-        locations = [(self.bbox_ann_file, rec['bbox_line'])
-                     for rec in records]
+        locations = [(self.bbox_ann_file, rec['bbox_line']) for rec in records]
         sizes, unreadable = self._read_sizes(paths)
 
         if unreadable:

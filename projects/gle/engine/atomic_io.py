@@ -1,11 +1,12 @@
 """Crash-safe local file writes for checkpoints.
 
-mmengine's ``LocalBackend.put`` opens the destination with ``'wb'`` and writes into it:
-a process killed while saving (SIGKILL, OOM killer, a Slurm time limit, a node failure)
-leaves a truncated ``epoch_N.pth`` that ``--resume`` then fails to load. Here every write
-goes to a temporary file in the same folder, is flushed and fsync'ed, and replaces the
-destination with ``os.replace`` (atomic on POSIX within one file system): readers see
-either the complete old file or the complete new one, never a partial one.
+mmengine's ``LocalBackend.put`` opens the destination with ``'wb'`` and writes
+into it: a process killed while saving (SIGKILL, OOM killer, a Slurm time
+limit, a node failure) leaves a truncated ``epoch_N.pth`` that ``--resume``
+then fails to load. Here every write goes to a temporary file in the same
+folder, is flushed and fsync'ed, and replaces the destination with
+``os.replace`` (atomic on POSIX within one file system): readers see either the
+complete old file or the complete new one, never a partial one.
 """
 import os
 import os.path as osp
@@ -14,7 +15,8 @@ from typing import Union
 
 from mmengine.fileio import LocalBackend, register_backend
 
-#: temporary files are ``.<name>.<pid>.<random>.gle-tmp`` next to the destination
+#: temporary files are ``.<name>.<pid>.<random>.gle-tmp`` next to the
+#: destination
 TMP_SUFFIX = '.gle-tmp'
 
 
@@ -33,19 +35,21 @@ def _fsync_dir(dirname: str) -> None:
 
 
 def atomic_write_bytes(data: bytes, filepath: Union[str, Path]) -> None:
-    """Write ``data`` to ``filepath`` atomically (temp file + fsync + ``os.replace``).
+    """Write ``data`` to ``filepath`` atomically (temp file + fsync +
+    ``os.replace``).
 
-    Creates the parent folder. The new file gets the usual ``0o666 & ~umask`` mode. If
-    anything fails before the rename, the temporary file is removed, the exception is
-    re-raised and an existing ``filepath`` is left untouched.
+    Creates the parent folder. The new file gets the usual ``0o666 & ~umask``
+    mode. If anything fails before the rename, the temporary file is removed,
+    the exception is re-raised and an existing ``filepath`` is left untouched.
     """
     filepath = os.fspath(filepath)
     dirname = osp.dirname(osp.abspath(filepath))
     os.makedirs(dirname, exist_ok=True)
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, 'O_BINARY', 0)
     while True:
-        tmp = osp.join(dirname, f'.{osp.basename(filepath)}.{os.getpid()}.'
-                       f'{os.urandom(4).hex()}{TMP_SUFFIX}')
+        tmp = osp.join(
+            dirname, f'.{osp.basename(filepath)}.{os.getpid()}.'
+            f'{os.urandom(4).hex()}{TMP_SUFFIX}')
         try:
             fd = os.open(tmp, flags, 0o666)
             break
@@ -67,7 +71,8 @@ def atomic_write_bytes(data: bytes, filepath: Union[str, Path]) -> None:
 
 
 def remove_stale_tmp_files(dirname: Union[str, Path]) -> list:
-    """Delete temporary files a killed writer left in ``dirname``; returns their paths."""
+    """Delete temporary files a killed writer left in ``dirname``; returns
+    their paths."""
     removed = []
     dirname = os.fspath(dirname)
     if not osp.isdir(dirname):
@@ -88,13 +93,15 @@ class AtomicLocalBackend(LocalBackend):
     """``LocalBackend`` whose ``put`` / ``put_text`` replace files atomically.
 
     Select it with ``backend_args=dict(backend='atomic_local')`` (the
-    ``AtomicCheckpointHook`` of our configs does). Reads, listing and removal are
-    ``LocalBackend``'s.
+    ``AtomicCheckpointHook`` of our configs does). Reads, listing and removal
+    are ``LocalBackend``'s.
     """
 
     def put(self, obj: bytes, filepath: Union[str, Path]) -> None:
         atomic_write_bytes(obj, filepath)
 
-    def put_text(self, obj: str, filepath: Union[str, Path],
+    def put_text(self,
+                 obj: str,
+                 filepath: Union[str, Path],
                  encoding: str = 'utf-8') -> None:
         atomic_write_bytes(obj.encode(encoding), filepath)

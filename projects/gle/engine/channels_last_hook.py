@@ -3,7 +3,6 @@ import torch
 from mmengine.hooks import Hook
 from mmengine.logging import print_log
 from mmengine.model import is_model_wrapper
-
 from mmpose.registry import HOOKS
 
 
@@ -37,6 +36,9 @@ class ChannelsLastHook(Hook):
     priority = 'VERY_HIGH'
 
     def before_run(self, runner) -> None:
-        model = runner.model.module if is_model_wrapper(runner.model) else runner.model
+        model = runner.model.module if is_model_wrapper(
+            runner.model) else runner.model
         model.to(memory_format=torch.channels_last)  # idempotent
-        print_log('ChannelsLastHook: model converted to channels_last', logger='current')
+        print_log(
+            'ChannelsLastHook: model converted to channels_last',
+            logger='current')

@@ -1,4 +1,5 @@
-"""``AtomicCheckpointHook``: mmengine's CheckpointHook with crash-safe writes."""
+"""``AtomicCheckpointHook``: mmengine's CheckpointHook with crash-safe
+writes."""
 import os.path as osp
 
 from mmengine.dist import is_main_process
@@ -15,24 +16,32 @@ class AtomicCheckpointHook(CheckpointHook):
 
     Differences from ``mmengine.hooks.CheckpointHook`` (same arguments):
 
-    * Without ``backend_args`` / ``file_client_args`` checkpoints are written through
-      the ``atomic_local`` backend (:class:`gle.engine.AtomicLocalBackend`: temp file in
-      the same folder, fsync, ``os.replace``). Explicit ``backend_args`` are respected
-      (e.g. a remote store).
-    * ``work_dir/last_checkpoint`` (what ``--resume`` reads) is replaced atomically
-      instead of being truncated and rewritten, and only after the checkpoint it names
-      is complete.
-    * With ``max_keep_ckpts`` the oldest checkpoint is deleted *after* the new one and
-      ``last_checkpoint`` are written (mmengine deletes it first, so with
-      ``max_keep_ckpts=1`` a kill while saving left no checkpoint at all).
+    * Without ``backend_args`` / ``file_client_args`` checkpoints are written
+      through the ``atomic_local`` backend
+      (:class:`gle.engine.AtomicLocalBackend`: temp file in the same folder,
+      fsync, ``os.replace``). Explicit ``backend_args`` are respected (e.g. a
+      remote store).
+    * ``work_dir/last_checkpoint`` (what ``--resume`` reads) is replaced
+      atomically instead of being truncated and rewritten, and only after the
+      checkpoint it names is complete.
+    * With ``max_keep_ckpts`` the oldest checkpoint is deleted *after* the new
+      one and ``last_checkpoint`` are written (mmengine deletes it first, so
+      with ``max_keep_ckpts=1`` a kill while saving left no checkpoint at all).
     * Before training, temporary files left by a killed writer are removed.
     """
 
-    def __init__(self, *args, backend_args=None, file_client_args=None, **kwargs):
+    def __init__(self,
+                 *args,
+                 backend_args=None,
+                 file_client_args=None,
+                 **kwargs):
         if backend_args is None and file_client_args is None:
             backend_args = dict(backend='atomic_local')
-        super().__init__(*args, backend_args=backend_args,
-                         file_client_args=file_client_args, **kwargs)
+        super().__init__(
+            *args,
+            backend_args=backend_args,
+            file_client_args=file_client_args,
+            **kwargs)
 
     def before_train(self, runner) -> None:
         super().before_train(runner)
@@ -42,18 +51,20 @@ class AtomicCheckpointHook(CheckpointHook):
                     runner.logger.info(f'Removed the partial write {path}')
 
     def _save_checkpoint_with_step(self, runner, step, meta):
-        # Same bookkeeping as mmengine 0.10.7 (keep_ckpt_ids goes into the checkpoint's
-        # message hub), but the stale checkpoint is removed last.
+        # Same bookkeeping as mmengine 0.10.7 (keep_ckpt_ids goes into the
+        # checkpoint's message hub), but the stale checkpoint is removed last.
         stale_step = None
-        if self.max_keep_ckpts > 0 and not (
-                len(self.keep_ckpt_ids) > 0 and self.keep_ckpt_ids[-1] == step):
+        if self.max_keep_ckpts > 0 and not (len(self.keep_ckpt_ids) > 0 and
+                                            self.keep_ckpt_ids[-1] == step):
             if len(self.keep_ckpt_ids) == self.max_keep_ckpts:
                 stale_step = self.keep_ckpt_ids.popleft()
             self.keep_ckpt_ids.append(step)
-            runner.message_hub.update_info('keep_ckpt_ids', list(self.keep_ckpt_ids))
+            runner.message_hub.update_info('keep_ckpt_ids',
+                                           list(self.keep_ckpt_ids))
 
         ckpt_filename = self.filename_tmpl.format(step)
-        self.last_ckpt = self.file_backend.join_path(self.out_dir, ckpt_filename)
+        self.last_ckpt = self.file_backend.join_path(self.out_dir,
+                                                     ckpt_filename)
         runner.message_hub.update_info('last_ckpt', self.last_ckpt)
 
         runner.save_checkpoint(

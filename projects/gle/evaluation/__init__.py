@@ -1,8 +1,8 @@
 """Fashion-landmark evaluation (NormalizedError registered into mmpose's
 METRICS on import)."""
+from .dump_predictions import DumpFashionPredictions
 from .functional import (keypoint_normalized_distances,
                          keypoint_normalized_error)
-from .dump_predictions import DumpFashionPredictions
 from .normalized_error import NormalizedError
 
 __all__ = [

@@ -37,11 +37,14 @@ class DumpFashionPredictions(BaseMetric):
         collect_device (str): ``'cpu'`` or ``'gpu'``. Defaults to ``'cpu'``.
     """
 
-    def __init__(self, out_file_path: str, collect_device: str = 'cpu') -> None:
+    def __init__(self,
+                 out_file_path: str,
+                 collect_device: str = 'cpu') -> None:
         super().__init__(collect_device=collect_device)
         if not out_file_path.endswith('.json'):
-            raise ValueError(f'DumpFashionPredictions.out_file_path must end with '
-                             f'.json, got {out_file_path!r}')
+            raise ValueError(
+                f'DumpFashionPredictions.out_file_path must end with '
+                f'.json, got {out_file_path!r}')
         self.out_file_path = out_file_path
 
     def process(self, data_batch, data_samples: Sequence[dict]) -> None:
@@ -56,7 +59,8 @@ class DumpFashionPredictions(BaseMetric):
                     clothes_type=CLOTHES_TYPES.get(clothes_type, clothes_type)
                     if clothes_type is not None else None,
                     variation_type=sample.get('variation_type'),
-                    bbox=_to_list(pred['bboxes'])[0] if 'bboxes' in pred else None,
+                    bbox=_to_list(pred['bboxes'])[0]
+                    if 'bboxes' in pred else None,
                     keypoints=_to_list(pred['keypoints'])[0],
                     keypoint_scores=_to_list(pred['keypoint_scores'])[0],
                     landmark_names=list(LANDMARK_NAMES)))
@@ -64,5 +68,6 @@ class DumpFashionPredictions(BaseMetric):
     def compute_metrics(self, results: List[dict]) -> dict:
         dump(results, self.out_file_path, indent=1)
         MMLogger.get_current_instance().info(
-            f'{len(results)} predictions written to {osp.abspath(self.out_file_path)}')
+            f'{len(results)} predictions written to '
+            f'{osp.abspath(self.out_file_path)}')
         return {}

@@ -1,10 +1,10 @@
 from .checkpoint import register_checkpoint_safe_globals
-from .launch import (cpu_model_wrapper_cfg, dist_env, init_cpu_dist, limit_cpu_threads,
-                     select_dist_backend, setup_distributed,
+from .launch import (cpu_model_wrapper_cfg, dist_env, init_cpu_dist,
+                     limit_cpu_threads, select_dist_backend, setup_distributed,
                      teardown_distributed)
 
 __all__ = [
-    'register_checkpoint_safe_globals', 'select_dist_backend', 'setup_distributed',
-    'init_cpu_dist', 'dist_env', 'cpu_model_wrapper_cfg', 'teardown_distributed',
-    'limit_cpu_threads'
+    'register_checkpoint_safe_globals', 'select_dist_backend',
+    'setup_distributed', 'init_cpu_dist', 'dist_env', 'cpu_model_wrapper_cfg',
+    'teardown_distributed', 'limit_cpu_threads'
 ]

@@ -1,9 +1,11 @@
-"""Let torch >= 2.6 (``weights_only=True`` by default) load mmengine checkpoints.
+"""Let torch >= 2.6 (``weights_only=True`` by default) load mmengine
+checkpoints.
 
-mmengine 0.10.7 checkpoints pickle numpy arrays/dtypes and a ``HistoryBuffer`` (message hub),
-which the weights-only unpickler rejects ("Unsupported global: numpy.core.multiarray
-._reconstruct"), breaking ``load_checkpoint`` and ``--resume`` (open-mmlab/mmengine#1655).
-We allow-list exactly those globals instead of disabling weights-only loading for all pickles.
+mmengine 0.10.7 checkpoints pickle numpy arrays/dtypes and a ``HistoryBuffer``
+(message hub), which the weights-only unpickler rejects ("Unsupported global:
+numpy.core.multiarray ._reconstruct"), breaking ``load_checkpoint`` and
+``--resume`` (open-mmlab/mmengine#1655). We allow-list exactly those globals
+instead of disabling weights-only loading for all pickles.
 """
 import builtins
 
@@ -12,12 +14,16 @@ import torch
 
 
 def _numpy_globals():
-    globs = [np.ndarray, np.dtype, np.core.multiarray.scalar,
-             np.core.multiarray._reconstruct]
+    globs = [
+        np.ndarray, np.dtype, np.core.multiarray.scalar,
+        np.core.multiarray._reconstruct
+    ]
     dtypes = getattr(np, 'dtypes', None)
     if dtypes is not None:
-        globs += [getattr(dtypes, name) for name in dir(dtypes)
-                  if name.endswith('DType')]
+        globs += [
+            getattr(dtypes, name) for name in dir(dtypes)
+            if name.endswith('DType')
+        ]
     return globs
 
 

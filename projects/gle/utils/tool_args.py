@@ -5,8 +5,8 @@ from mmengine.config import Config
 
 
 def merge_visualization_args(cfg: Config, args: Namespace) -> None:
-    """Apply ``--show/--show-dir/--interval/--wait-time`` to the visualization hook
-    (MMPose semantics); a clear error when the config has no such hook."""
+    """Apply ``--show/--show-dir/--interval/--wait-time`` to the visualization
+    hook (MMPose semantics); a clear error when the config has no such hook."""
     if not (args.show or args.show_dir is not None):
         return
     if 'visualization' not in cfg.default_hooks:

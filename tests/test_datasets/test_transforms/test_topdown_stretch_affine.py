@@ -20,11 +20,13 @@ def _results(bbox, keypoints, img_shape=(120, 200)):
 
 def test_box_fills_the_input_without_keeping_aspect_ratio():
     # a wide 100x20 box: stretched, it must fill the whole 64x64 input
-    results = _results((50., 40., 150., 60.), [[50., 40.], [150., 60.], [100., 50.]])
+    results = _results((50., 40., 150., 60.),
+                       [[50., 40.], [150., 60.], [100., 50.]])
     out = TopdownStretchAffine(input_size=(64, 64))(results)
     assert out['img'].shape == (64, 64, 3)
-    # every pixel away from the border comes from inside the white box (the last
-    # rows interpolate with the black row below the box: 20 px are stretched to 64)
+    # every pixel away from the border comes from inside the white box (the
+    # last rows interpolate with the black row below the box: 20 px are
+    # stretched to 64)
     assert out['img'][4:-4, 4:-4].min() == 255
     kpts = out['transformed_keypoints'][0]
     np.testing.assert_allclose(kpts[0], [0., 0.], atol=1e-4)  # top-left corner
@@ -32,7 +34,8 @@ def test_box_fills_the_input_without_keeping_aspect_ratio():
     np.testing.assert_allclose(kpts[2], [32., 32.], atol=1e-4)  # centre
     np.testing.assert_allclose(out['input_scale'], [100., 20.])
 
-    # mmpose's aspect-keeping crop pads the same box: the corners do not reach (0, 0)
+    # mmpose's aspect-keeping crop pads the same box: the corners do not reach
+    # (0, 0)
     padded = TopdownAffine(input_size=(64, 64))(
         _results((50., 40., 150., 60.), [[50., 40.]]))
     assert abs(padded['transformed_keypoints'][0, 0, 1]) > 10
@@ -45,13 +48,15 @@ def test_predictions_map_back_per_axis_like_topdown_estimator():
     out = TopdownStretchAffine(input_size=(48, 96))(_results(bbox, gt))
     # the inverse used by TopdownPoseEstimator.add_pred_to_datasample
     w, h = out['input_size']
-    back = (out['transformed_keypoints'][0] / np.array([w, h]) * out['input_scale']
-            + out['input_center'] - 0.5 * out['input_scale'])
+    back = (
+        out['transformed_keypoints'][0] / np.array([w, h]) * out['input_scale']
+        + out['input_center'] - 0.5 * out['input_scale'])
     np.testing.assert_allclose(back, gt, atol=1e-3)
 
 
 def test_rotation_is_applied_about_the_box_centre():
-    results = _results((40., 20., 120., 100.), [[80., 20.]])  # top-centre point
+    results = _results((40., 20., 120., 100.),
+                       [[80., 20.]])  # top-centre point
     results['bbox_rotation'] = np.array([90.], np.float32)
     out = TopdownStretchAffine(input_size=(64, 64))(results)
     # rotated by 90 degrees the top-centre point lands on a side centre

@@ -1,28 +1,32 @@
-"""ChannelsLastHook: same outputs as NCHW, NHWC activations, same Parameter objects."""
+"""ChannelsLastHook: same outputs as NCHW, NHWC activations, same Parameter
+objects."""
 import os.path as osp
 import types
 
 import torch
 from mmengine.config import Config
+from mmpose.registry import HOOKS, MODELS
+from mmpose.utils import register_all_modules
 
 import gle  # noqa: F401  (registration)
 from gle.engine import ChannelsLastHook
-from mmpose.registry import HOOKS, MODELS
-from mmpose.utils import register_all_modules
 
 register_all_modules()
 
 REPO_ROOT = osp.join(osp.dirname(__file__), '..', '..', '..')
-BASE_MODEL = osp.join(REPO_ROOT, 'configs', '_base_', 'models', 'td-hm_vgg16-gle_fullres.py')
-FAST_CONFIG = osp.join(REPO_ROOT, 'configs', 'gle',
-                       'td-hm_vgg16-gle2_amp-nhwc_1xb50-30e_deepfashion-c-224x224.py')
+BASE_MODEL = osp.join(REPO_ROOT, 'configs', '_base_', 'models',
+                      'td-hm_vgg16-gle_fullres.py')
+FAST_CONFIG = osp.join(
+    REPO_ROOT, 'configs', 'gle',
+    'td-hm_vgg16-gle2_amp-nhwc_1xb50-30e_deepfashion-c-224x224.py')
 
 
 def _model():
     torch.manual_seed(0)
     model = MODELS.build(Config.fromfile(BASE_MODEL).model)
     model.init_weights()
-    for block in model.neck.non_local_blocks:  # zero-initialised: make them count
+    # zero-initialised: make them count
+    for block in model.neck.non_local_blocks:
         torch.nn.init.ones_(block.conv_out.bn.weight)
     return model
 
@@ -56,13 +60,17 @@ def test_channels_last_keeps_outputs_and_parameters():
 
 
 def test_registered_and_used_by_the_fast_config():
-    assert isinstance(HOOKS.build(dict(type='ChannelsLastHook')), ChannelsLastHook)
+    assert isinstance(
+        HOOKS.build(dict(type='ChannelsLastHook')), ChannelsLastHook)
     cfg = Config.fromfile(FAST_CONFIG)
-    assert [h['type'] for h in cfg.custom_hooks] == ['SyncBuffersHook', 'ChannelsLastHook']
+    assert [h['type'] for h in cfg.custom_hooks
+            ] == ['SyncBuffersHook', 'ChannelsLastHook']
     assert cfg.optim_wrapper.type == 'AmpOptimWrapper'
     assert cfg.optim_wrapper.dtype == 'bfloat16'
     assert cfg.optim_wrapper.loss_scale == dict(enabled=False)
-    assert cfg.optim_wrapper.optimizer == dict(type='Adam', lr=1e-4, weight_decay=0.)
+    assert cfg.optim_wrapper.optimizer == dict(
+        type='Adam', lr=1e-4, weight_decay=0.)
     assert cfg.env_cfg.cudnn_benchmark is True
-    assert cfg.env_cfg.mp_cfg.opencv_num_threads == 0  # the rest of env_cfg is inherited
+    # the rest of env_cfg is inherited
+    assert cfg.env_cfg.mp_cfg.opencv_num_threads == 0
     assert cfg.model.neck.num_modules == 2

@@ -2,32 +2,40 @@ import numpy as np
 import pytest
 import torch
 from mmengine.structures import InstanceData, PixelData
-from torch import nn
-
-import gle  # noqa: F401  (registration)
-from gle.models import FullResHeatmapHead
 from mmpose.models.utils.tta import flip_heatmaps
 from mmpose.registry import MODELS
 from mmpose.structures import PoseDataSample
 from mmpose.utils import register_all_modules
+from torch import nn
+
+import gle  # noqa: F401  (registration)
+from gle.models import FullResHeatmapHead
 
 register_all_modules()
 
-CODEC = dict(type='MSRAHeatmap', input_size=(224, 224),
-             heatmap_size=(224, 224), sigma=8)
+CODEC = dict(
+    type='MSRAHeatmap',
+    input_size=(224, 224),
+    heatmap_size=(224, 224),
+    sigma=8)
 FLIP_INDICES = [1, 0, 3, 2, 5, 4, 7, 6]
 
 
 def _head(**kwargs):
-    cfg = dict(type='FullResHeatmapHead', in_channels=512, out_channels=8,
-               decoder=CODEC)
+    cfg = dict(
+        type='FullResHeatmapHead',
+        in_channels=512,
+        out_channels=8,
+        decoder=CODEC)
     cfg.update(kwargs)
     return MODELS.build(cfg)
 
 
 def _convs(head):
-    return [m for m in head.modules()
-            if isinstance(m, (nn.Conv2d, nn.ConvTranspose2d))]
+    return [
+        m for m in head.modules()
+        if isinstance(m, (nn.Conv2d, nn.ConvTranspose2d))
+    ]
 
 
 def test_paper_layout():
@@ -38,18 +46,23 @@ def test_paper_layout():
               for m in _convs(head)]
     conv, deconv = 'Conv2d', 'ConvTranspose2d'
     assert layout == [
-        (conv, 512, 64, 1, 1, 0), (conv, 64, 64, 3, 1, 1),
-        (conv, 64, 64, 3, 1, 1), (conv, 64, 128, 3, 1, 1),
-        (deconv, 128, 64, 4, 2, 1), (conv, 64, 64, 3, 1, 1),
+        (conv, 512, 64, 1, 1, 0),
         (conv, 64, 64, 3, 1, 1),
-        (deconv, 64, 32, 4, 2, 1), (conv, 32, 32, 3, 1, 1),
+        (conv, 64, 64, 3, 1, 1),
+        (conv, 64, 128, 3, 1, 1),
+        (deconv, 128, 64, 4, 2, 1),
+        (conv, 64, 64, 3, 1, 1),
+        (conv, 64, 64, 3, 1, 1),
+        (deconv, 64, 32, 4, 2, 1),
         (conv, 32, 32, 3, 1, 1),
-        (deconv, 32, 16, 4, 2, 1), (conv, 16, 16, 3, 1, 1),
+        (conv, 32, 32, 3, 1, 1),
+        (deconv, 32, 16, 4, 2, 1),
+        (conv, 16, 16, 3, 1, 1),
         (conv, 16, 8, 1, 1, 0),
     ]
     assert all(m.bias is not None for m in _convs(head))
-    assert not any(isinstance(m, nn.modules.batchnorm._BatchNorm)
-                   for m in head.modules())
+    assert not any(
+        isinstance(m, nn.modules.batchnorm._BatchNorm) for m in head.modules())
     # ReLU after every layer but the last, which is linear
     assert sum(isinstance(m, nn.ReLU) for m in head.modules()) == 12
     assert head.upsample_factor == 8
@@ -78,9 +91,14 @@ def test_default_init():
 
 
 def test_configurable_layout():
-    head = _head(in_channels=32, out_channels=4, stem_channels=(16, ),
-                 stem_kernel_sizes=(3, ), deconv_out_channels=(8, 8),
-                 convs_per_stage=(0, 1), norm_cfg=dict(type='BN'))
+    head = _head(
+        in_channels=32,
+        out_channels=4,
+        stem_channels=(16, ),
+        stem_kernel_sizes=(3, ),
+        deconv_out_channels=(8, 8),
+        convs_per_stage=(0, 1),
+        norm_cfg=dict(type='BN'))
     assert head.upsample_factor == 4
     assert head((torch.randn(2, 32, 5, 6), )).shape == (2, 4, 20, 24)
     # with a norm layer, the convs before it lose their bias
@@ -106,8 +124,8 @@ def _predict_x(head, orig, flipped, shift_heatmap):
     features (the forward is made the identity)."""
     head.forward = lambda feats: feats[-1]
     sample = PoseDataSample(metainfo=dict(flip_indices=FLIP_INDICES))
-    test_cfg = dict(flip_test=True, flip_mode='heatmap',
-                    shift_heatmap=shift_heatmap)
+    test_cfg = dict(
+        flip_test=True, flip_mode='heatmap', shift_heatmap=shift_heatmap)
     preds = head.predict([(orig, ), (flipped, )], [sample], test_cfg)
     return preds[0].keypoints[0, :, 0]
 

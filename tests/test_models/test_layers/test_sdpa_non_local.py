@@ -15,8 +15,12 @@ from gle.models import SDPANonLocal2d
 def test_sdpa_gets_fusable_inputs_and_matches_explicit(monkeypatch, sub_sample,
                                                        channels_last):
     torch.manual_seed(0)
-    block = SDPANonLocal2d(32, reduction=2, sub_sample=sub_sample,
-                           norm_cfg=dict(type='BN'), zeros_init=False).eval()
+    block = SDPANonLocal2d(
+        32,
+        reduction=2,
+        sub_sample=sub_sample,
+        norm_cfg=dict(type='BN'),
+        zeros_init=False).eval()
     x = torch.randn(2, 32, 6, 10)
     if channels_last:
         block = block.to(memory_format=torch.channels_last)

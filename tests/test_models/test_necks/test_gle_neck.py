@@ -1,12 +1,12 @@
 import pytest
 import torch
 from mmengine.model import BaseModule
+from mmpose.registry import MODELS
+from mmpose.utils import register_all_modules
 from torch import nn
 
 import gle  # noqa: F401  (registration)
 from gle.models import GLENeck, SDPANonLocal2d
-from mmpose.registry import MODELS
-from mmpose.utils import register_all_modules
 
 register_all_modules()
 
@@ -85,8 +85,8 @@ def test_parameter_count_per_module():
 @pytest.mark.parametrize('use_scale', [False, True])
 def test_sdpa_matches_explicit(use_scale):
     torch.manual_seed(0)
-    kwargs = dict(in_channels=64, inter_channels=32, num_modules=2,
-                  use_scale=use_scale)
+    kwargs = dict(
+        in_channels=64, inter_channels=32, num_modules=2, use_scale=use_scale)
     sdpa = _activate(GLENeck(attention_impl='sdpa', **kwargs), 0.2).eval()
     explicit = GLENeck(attention_impl='explicit', **kwargs).eval()
     explicit.load_state_dict(sdpa.state_dict())
@@ -94,17 +94,22 @@ def test_sdpa_matches_explicit(use_scale):
     out_sdpa, out_explicit = sdpa((x, ))[0], explicit((x, ))[0]
     assert (out_sdpa - out_explicit).abs().max() < 1e-4
     # ... and the scale really is applied (the comparison can fail)
-    other = GLENeck(attention_impl='explicit',
-                    **dict(kwargs, use_scale=not use_scale)).eval()
+    other = GLENeck(
+        attention_impl='explicit', **dict(kwargs,
+                                          use_scale=not use_scale)).eval()
     other.load_state_dict(sdpa.state_dict())
     assert (other((x, ))[0] - out_sdpa).abs().max() > 1e-3
 
 
 def test_explicit_attention_is_embedded_gaussian():
     torch.manual_seed(0)
-    block = SDPANonLocal2d(8, reduction=2, use_scale=False,
-                           norm_cfg=dict(type='BN'),
-                           attention_impl='explicit', zeros_init=False).eval()
+    block = SDPANonLocal2d(
+        8,
+        reduction=2,
+        use_scale=False,
+        norm_cfg=dict(type='BN'),
+        attention_impl='explicit',
+        zeros_init=False).eval()
     x = torch.randn(1, 8, 3, 4)
     th = block.theta(x).flatten(2)[0]  # (C', HW)
     ph = block.phi(x).flatten(2)[0]
@@ -128,8 +133,9 @@ def test_global_context():
     with torch.no_grad():
         for gamma in _nonlocal_gammas(neck):
             gamma.zero_()
-        assert torch.equal(neck((x2, ))[0][..., 0, 0],
-                           neck((x, ))[0][..., 0, 0])
+        assert torch.equal(
+            neck((x2, ))[0][..., 0, 0],
+            neck((x, ))[0][..., 0, 0])
 
 
 def test_every_parameter_gets_gradient():
@@ -151,8 +157,7 @@ def _estimator_cfg(neck_init_cfg=None, model_init_cfg=None):
                 dict(type='Constant', val=1, layer=['_BatchNorm']),
             ]),
         neck=dict(type='GLENeck', init_cfg=neck_init_cfg),
-        head=dict(
-            type='FullResHeatmapHead', in_channels=512, out_channels=8),
+        head=dict(type='FullResHeatmapHead', in_channels=512, out_channels=8),
         init_cfg=model_init_cfg)
 
 
@@ -180,8 +185,11 @@ def test_pretrained_neck_is_not_rezeroed(tmp_path):
         _nonlocal_gammas(src)[0].fill_(0.5)
     ckpt = tmp_path / 'neck.pth'
     torch.save(src.state_dict(), ckpt)
-    neck = GLENeck(in_channels=32, inter_channels=16, num_modules=1,
-                   init_cfg=dict(type='Pretrained', checkpoint=str(ckpt)))
+    neck = GLENeck(
+        in_channels=32,
+        inter_channels=16,
+        num_modules=1,
+        init_cfg=dict(type='Pretrained', checkpoint=str(ckpt)))
     neck.init_weights()
     assert torch.all(_nonlocal_gammas(neck)[0] == 0.5)
 

@@ -3,7 +3,6 @@ import re
 from typing import Dict, List, Sequence
 
 from mmengine.logging import print_log
-
 from mmpose.models.backbones import VGG
 from mmpose.registry import MODELS
 from mmpose.utils.typing import OptMultiConfig

@@ -2,11 +2,10 @@
 from typing import Sequence, Tuple
 
 from mmcv.cnn import ConvModule, build_conv_layer
-from torch import Tensor, nn
-
 from mmpose.models.heads import HeatmapHead
 from mmpose.registry import MODELS
 from mmpose.utils.typing import ConfigType, OptConfigType
+from torch import Tensor, nn
 
 
 @MODELS.register_module()

@@ -3,9 +3,8 @@ from typing import Dict
 
 import torch.nn.functional as F
 from mmcv.cnn import NonLocal2d
-from torch import Tensor
-
 from mmpose.registry import MODELS
+from torch import Tensor
 
 
 @MODELS.register_module()

@@ -4,10 +4,10 @@ from typing import Sequence, Tuple, Union
 
 from mmcv.cnn import ConvModule
 from mmengine.model import BaseModule, constant_init
-from torch import Tensor, nn
-
 from mmpose.registry import MODELS
 from mmpose.utils.typing import ConfigType, OptMultiConfig
+from torch import Tensor, nn
+
 from ..layers import SDPANonLocal2d
 
 
@@ -120,8 +120,8 @@ class GLENeck(BaseModule):
         cfgs = [cfgs] if isinstance(cfgs, dict) else cfgs
         return any(cfg.get('type') == 'Pretrained' for cfg in cfgs)
 
-    def forward(self, inputs: Union[Tensor, Sequence[Tensor]]
-                ) -> Tuple[Tensor]:
+    def forward(self, inputs: Union[Tensor,
+                                    Sequence[Tensor]]) -> Tuple[Tensor]:
         """Embed the last (deepest) feature map.
 
         Args:
