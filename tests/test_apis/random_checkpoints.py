@@ -30,8 +30,8 @@ def save_random_checkpoints(folder) -> dict:
         dict(
             state_dict=pose.state_dict(),
             meta=dict(dataset_meta=pose.dataset_meta)), paths['pose'])
-    torch.manual_seed(
-        0)  # the detector's weights do not depend on the pose config
+    # the detector's weights do not depend on the pose config
+    torch.manual_seed(0)
     det = init_detector(DET_CONFIG, None, device='cpu')
     # RTMDet regresses box side distances linearly (exp_on_reg=False): random
     # weights give boxes of about zero size, which the pipeline rightly drops.

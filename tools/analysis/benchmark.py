@@ -1441,8 +1441,8 @@ def main(argv=None):
         out = fn(*fn_args)
         res['part_seconds'][name] = time.perf_counter() - t0
         res[name.replace(' ', '_')] = out
-        save(
-            res)  # after every part: an interrupted run keeps what it measured
+        # after every part: an interrupted run keeps what it measured
+        save(res)
         return out
 
     def save(results):

@@ -1,5 +1,5 @@
-"""Generate a small synthetic fashion-landmark dataset in the DeepFashion-C raw
-format.
+r"""Generate a small synthetic fashion-landmark dataset in the DeepFashion-C
+raw format.
 
 The demo of this plugin has to train on a laptop CPU in minutes and still show
 that the model learns, so the landmarks here are defined by drawn garment
@@ -35,10 +35,10 @@ Everything is deterministic for a given seed: image ``i`` draws from its own
 random stream (seed, i), so changing the split sizes does not change the
 earlier images. Usage::
 
-    python tools/dataset_converters/make_demo_fashion_data.py            #
-    demo/data/fashion_demo python
-    tools/dataset_converters/make_demo_fashion_data.py --out-dir /tmp/fd
-    --num-train 20
+    # into demo/data/fashion_demo
+    python tools/dataset_converters/make_demo_fashion_data.py
+    python tools/dataset_converters/make_demo_fashion_data.py \
+        --out-dir /tmp/fd --num-train 20
 """
 import argparse
 import hashlib
@@ -211,8 +211,8 @@ def _legs(rng, top_y, ww, shorts):
     crotch = (0.0, crotch_y)
     outline, bands, hems = [], [], []
     for side in (-1, 1):
-        outer_x = hp + ww * rng.uniform(-0.08,
-                                        0.35)  # splay differs per leg (pose)
+        # splay differs per leg (pose)
+        outer_x = hp + ww * rng.uniform(-0.08, 0.35)
         inner_x = max(outer_x - lw, 0.06 * ww)
         tilt = rng.uniform(-0.02, 0.02) * span
         hip = (side * hp, hip_y)

@@ -1,10 +1,11 @@
-"""Save the freshly initialised (untrained) model of a config as a checkpoint.
+r"""Save the freshly initialised (untrained) model of a config as a checkpoint.
 
 Used to measure the NE of an untrained model with tools/test.py (the "before
-training" baseline) and to try tools/infer.py without trained weights:
+training" baseline) and to try tools/infer.py without trained weights::
 
-    python tools/misc/save_init_checkpoint.py CONFIG work_dirs/init.pth [--seed
-    1234] python tools/test.py CONFIG work_dirs/init.pth
+    python tools/misc/save_init_checkpoint.py CONFIG work_dirs/init.pth \
+        [--seed 1234]
+    python tools/test.py CONFIG work_dirs/init.pth
 """
 import argparse
 
