@@ -21,7 +21,8 @@ from mmengine.config import Config, DictAction
 from mmengine.hooks import Hook
 from mmengine.runner import Runner
 
-from gle.utils import setup_distributed, teardown_distributed
+from gle.utils import (safe_checkpoint_loading, setup_distributed,
+                       teardown_distributed)
 from gle.utils.tool_args import merge_visualization_args
 
 
@@ -105,7 +106,9 @@ def main(argv=None):
                     mmengine.dump(metrics, args.out)
 
         runner.register_hook(SaveMetricHook(), 'LOWEST')
-    metrics = runner.test()
+    # weights-only loading of mmengine checkpoints
+    with safe_checkpoint_loading():
+        metrics = runner.test()
     teardown_distributed()  # no-op unless setup_distributed started a group
     return metrics
 

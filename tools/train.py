@@ -18,7 +18,8 @@ import os.path as osp
 from mmengine.config import Config, DictAction
 from mmengine.runner import Runner
 
-from gle.utils import setup_distributed, teardown_distributed
+from gle.utils import (safe_checkpoint_loading, setup_distributed,
+                       teardown_distributed)
 from gle.utils.tool_args import merge_visualization_args
 
 
@@ -114,7 +115,9 @@ def main(argv=None):
     # are left to mmengine; a no-op for launcher 'none'
     setup_distributed(cfg)
     runner = Runner.from_cfg(cfg)
-    runner.train()
+    # weights-only loading of mmengine checkpoints (load_from, --resume)
+    with safe_checkpoint_loading():
+        runner.train()
     teardown_distributed()  # no-op unless setup_distributed started a group
 
 

@@ -148,7 +148,10 @@ param_scheduler = [
         by_epoch=True,
         convert_to_iter_based=True),
 ]
+# SafeCheckpointLoadingHook (gle.engine): torch's weights-only loading of
+# mmengine checkpoints during the run (docs/security.md)
 default_hooks = dict(
+    safe_loading=dict(type='SafeCheckpointLoadingHook'),
     checkpoint=dict(interval=interval, max_keep_ckpts=3, save_best='auto'))
 custom_hooks = [
     dict(

@@ -29,8 +29,10 @@ param_scheduler = [
 auto_scale_lr = dict(base_batch_size=16)
 # AtomicCheckpointHook (gle.engine): checkpoints and last_checkpoint are
 # replaced atomically, so a run killed while saving still resumes
-# (docs/cluster.md)
+# (docs/cluster.md). SafeCheckpointLoadingHook: torch's weights-only loading
+# of mmengine checkpoints during the run (docs/security.md).
 default_hooks = dict(
+    safe_loading=dict(type='SafeCheckpointLoadingHook'),
     logger=dict(type='LoggerHook', interval=10),
     checkpoint=dict(
         type='AtomicCheckpointHook',

@@ -172,13 +172,17 @@ def test_checkpoint_errors(checkpoints, tmp_path):
 def test_mmpose_inferencer_with_our_configs(checkpoints, tmp_path):
     from mmpose.apis import MMPoseInferencer
 
-    mmpose_inferencer = MMPoseInferencer(
-        pose2d=POSE_CONFIG,
-        pose2d_weights=checkpoints['pose'],
-        det_model=DET_CONFIG,
-        det_weights=checkpoints['det'],
-        det_cat_ids=[0, 1, 2],
-        device='cpu')
+    from gle.utils import safe_checkpoint_loading
+
+    # weights-only loading of checkpoints with numpy metainfo
+    with safe_checkpoint_loading():
+        mmpose_inferencer = MMPoseInferencer(
+            pose2d=POSE_CONFIG,
+            pose2d_weights=checkpoints['pose'],
+            det_model=DET_CONFIG,
+            det_weights=checkpoints['det'],
+            det_cat_ids=[0, 1, 2],
+            device='cpu')
     out = next(
         mmpose_inferencer(
             osp.join(SAMPLE_DIR, SAMPLE_IMAGES[1]),

@@ -42,6 +42,16 @@ def test_mmpose_train_tool_runs_our_config(tmp_path):
     ],
          cwd=str(tmp_path))
     assert (tmp_path / 'work' / 'epoch_1.pth').is_file()
+    # MMPose's own test tool reads the checkpoint with weights_only=True
+    # (SafeCheckpointLoadingHook in the config)
+    out = _run([
+        osp.join(MIM_TOOLS, 'test.py'), DEMO, 'work/epoch_1.pth', '--work-dir',
+        'test', '--cfg-options', 'test_dataloader.dataset.indices=4',
+        'test_dataloader.num_workers=0',
+        'test_dataloader.persistent_workers=False'
+    ],
+               cwd=str(tmp_path))
+    assert 'L.Collar  R.Collar' in out
 
 
 def test_mmpose_browse_dataset_draws_left_yellow_right_red(tmp_path):

@@ -102,8 +102,11 @@ def test_save_init_checkpoint_loads_into_the_model(tmp_path):
     ],
          cwd=str(tmp_path))
     from mmpose.apis import init_model
-    model = init_model(DEMO, str(ckpt), device='cpu')
-    state = torch.load(str(ckpt), map_location='cpu', weights_only=True)
+
+    from gle.utils import safe_checkpoint_loading
+    with safe_checkpoint_loading():  # weights-only, numpy metainfo allowed
+        model = init_model(DEMO, str(ckpt), device='cpu')
+        state = torch.load(str(ckpt), map_location='cpu', weights_only=True)
     assert model.dataset_meta['dataset_name'] == 'gle_fashion_landmarks'
     assert state['meta']['seed'] == 1234
     for k, v in model.state_dict().items():

@@ -15,6 +15,8 @@ import torch.nn as nn
 from mmengine.logging import print_log
 from mmengine.runner import CheckpointLoader, load_state_dict
 
+from ..utils.checkpoint import safe_checkpoint_loading
+
 #: how a role is called in messages, and the argument that takes its file
 _ROLES = {
     'pose': ('pose (landmark)', 'the pose checkpoint'),
@@ -88,7 +90,9 @@ def load_checkpoint_checked(model: nn.Module,
             f'{what} checkpoint not found: {checkpoint}. Fix: check the path '
             '(tools/train.py writes checkpoints to its work_dir)')
     try:
-        ckpt = CheckpointLoader.load_checkpoint(checkpoint, map_location='cpu')
+        with safe_checkpoint_loading():
+            ckpt = CheckpointLoader.load_checkpoint(
+                checkpoint, map_location='cpu')
     except Exception as e:  # noqa: BLE001  (any loader error, re-explained)
         raise CheckpointMismatchError(
             f'cannot read the {what} checkpoint {checkpoint} '

@@ -1,10 +1,12 @@
-from .checkpoint import register_checkpoint_safe_globals
+from .checkpoint import (checkpoint_safe_globals, history_buffer_getattr,
+                         safe_checkpoint_loading)
 from .launch import (cpu_model_wrapper_cfg, dist_env, init_cpu_dist,
                      limit_cpu_threads, select_dist_backend, setup_distributed,
                      teardown_distributed)
 
 __all__ = [
-    'register_checkpoint_safe_globals', 'select_dist_backend',
-    'setup_distributed', 'init_cpu_dist', 'dist_env', 'cpu_model_wrapper_cfg',
+    'safe_checkpoint_loading', 'checkpoint_safe_globals',
+    'history_buffer_getattr', 'select_dist_backend', 'setup_distributed',
+    'init_cpu_dist', 'dist_env', 'cpu_model_wrapper_cfg',
     'teardown_distributed', 'limit_cpu_threads'
 ]

@@ -1,0 +1,116 @@
+"""A crafted checkpoint (tests/test_utils/crafted_checkpoint.py) through every
+load path of the project: it is refused, and its payload never runs."""
+import os
+import os.path as osp
+import subprocess
+import sys
+
+import mmpose
+import pytest
+from crafted_checkpoint import write_crafted_checkpoint
+
+REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+DEMO = osp.join(REPO, 'configs', 'gle',
+                'td-hm_res18w32-gle2_1xb16-30e_fashion-demo-96x96.py')
+IMAGE = osp.join(REPO, 'tests', 'data', 'fld_coco_sample', 'img_00000132.jpg')
+MIM_TOOLS = osp.join(osp.dirname(mmpose.__file__), '.mim', 'tools')
+FAST = [
+    'train_dataloader.num_workers=0',
+    'train_dataloader.persistent_workers=False',
+    'test_dataloader.num_workers=0',
+    'test_dataloader.persistent_workers=False', 'val_dataloader.num_workers=0',
+    'val_dataloader.persistent_workers=False',
+    'train_dataloader.dataset.indices=4', 'test_dataloader.dataset.indices=4'
+]
+
+
+@pytest.fixture
+def crafted(tmp_path):
+    path, marker = tmp_path / 'evil.pth', tmp_path / 'pwned'
+    write_crafted_checkpoint(path, marker)
+    return str(path), marker
+
+
+def _refused(args, cwd, marker):
+    env = dict(os.environ, PYTHONWARNINGS='ignore', CUDA_VISIBLE_DEVICES='')
+    proc = subprocess.run(
+        [sys.executable] + args,
+        cwd=str(cwd),
+        env=env,
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        timeout=600)
+    assert proc.returncode != 0, proc.stdout[-3000:]
+    assert not marker.exists(), 'the payload ran'
+    return proc.stdout
+
+
+def test_tools_test(crafted, tmp_path):
+    path, marker = crafted
+    out = _refused([
+        osp.join(REPO, 'tools', 'test.py'), DEMO, path, '--work-dir', 'w',
+        '--cfg-options', *FAST
+    ], tmp_path, marker)
+    assert 'getattr' in out
+
+
+def test_mmpose_own_test_tool(crafted, tmp_path):
+    """Stock MMPose tools load through SafeCheckpointLoadingHook."""
+    path, marker = crafted
+    out = _refused([
+        osp.join(MIM_TOOLS, 'test.py'), DEMO, path, '--work-dir', 'w',
+        '--cfg-options', *FAST
+    ], tmp_path, marker)
+    assert 'getattr' in out
+
+
+def test_tools_train_resume(crafted, tmp_path):
+    path, marker = crafted
+    out = _refused([
+        osp.join(REPO, 'tools', 'train.py'), DEMO, '--work-dir', 'w',
+        '--resume', path, '--cfg-options', 'train_cfg.max_epochs=1', *FAST
+    ], tmp_path, marker)
+    assert 'getattr' in out
+
+
+def test_tools_train_load_from(crafted, tmp_path):
+    path, marker = crafted
+    _refused([
+        osp.join(REPO, 'tools', 'train.py'), DEMO, '--work-dir', 'w',
+        '--cfg-options', f'load_from={path}', 'train_cfg.max_epochs=1', *FAST
+    ], tmp_path, marker)
+
+
+def test_tools_infer(crafted, tmp_path):
+    path, marker = crafted
+    out = _refused([
+        osp.join(REPO, 'tools', 'infer.py'), IMAGE, DEMO, path, '--out-dir',
+        'out'
+    ], tmp_path, marker)
+    assert 'cannot read the pose (landmark) checkpoint' in out
+
+
+def test_init_pose_model(crafted):
+    from gle.apis import CheckpointMismatchError, init_pose_model
+    path, marker = crafted
+    with pytest.raises(CheckpointMismatchError, match='getattr'):
+        init_pose_model(DEMO, path, device='cpu')
+    assert not marker.exists()
+
+
+def test_mmpose_init_model(crafted):
+    import pickle
+
+    from mmpose.apis import init_model
+
+    from gle.utils import safe_checkpoint_loading
+    path, marker = crafted
+    for safe in (False, True):
+        with pytest.raises(pickle.UnpicklingError, match='getattr'):
+            if safe:
+                with safe_checkpoint_loading():
+                    init_model(DEMO, path, device='cpu')
+            else:
+                init_model(DEMO, path, device='cpu')
+    assert not marker.exists()
