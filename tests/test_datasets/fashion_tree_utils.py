@@ -9,21 +9,14 @@ import os.path as osp
 
 import numpy as np
 
+from gle.datasets.raw_annotation import write_table
+
 LANDMARK_COLUMNS = ' '.join(f'landmark_visibility_{i} landmark_location_x_{i} '
                             f'landmark_location_y_{i}' for i in range(1, 9))
 DFC_HEADER = 'image_name  clothes_type  ' + LANDMARK_COLUMNS
 FLD_HEADER = 'image_name  clothes_type  variation_type  ' + LANDMARK_COLUMNS
 BBOX_HEADER = 'image_name  x_1  y_1  x_2  y_2'
 PARTITION_HEADER = 'image_name  evaluation_status'
-
-
-def write_list(path, header, rows, count=None):
-    """Write one annotation text file: count line, header, rows."""
-    os.makedirs(osp.dirname(path), exist_ok=True)
-    with open(path, 'w') as f:
-        f.write(f'{len(rows) if count is None else count}\n{header}\n')
-        for row in rows:
-            f.write(row + '\n')
 
 
 def write_tree(root,
@@ -41,9 +34,9 @@ def write_tree(root,
              osp.join(root, 'Eval', 'list_eval_partition.txt'))
     if landmark_header is None:
         landmark_header = FLD_HEADER if fld else DFC_HEADER
-    write_list(paths[0], landmark_header, landmark_rows, counts[0])
-    write_list(paths[1], BBOX_HEADER, bbox_rows, counts[1])
-    write_list(paths[2], PARTITION_HEADER, partition_rows, counts[2])
+    write_table(paths[0], landmark_header, landmark_rows, counts[0])
+    write_table(paths[1], BBOX_HEADER, bbox_rows, counts[1])
+    write_table(paths[2], PARTITION_HEADER, partition_rows, counts[2])
     return paths
 
 

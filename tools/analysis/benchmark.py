@@ -782,13 +782,6 @@ def _read_list(path):
     return [ln.split() for ln in lines[2:] if ln.strip()], lines[1]
 
 
-def _write_list(path, header, rows):
-    os.makedirs(osp.dirname(path), exist_ok=True)
-    with open(path, 'w') as f:
-        f.write(f'{len(rows)}\n{header}\n')
-        f.writelines(' '.join(r) + '\n' for r in rows)
-
-
 def prepare_fashion_data(dst, num, longer_side=300):
     """Write the first ``num`` training items of the bundled demo data
     (DeepFashion-C raw format) to ``dst``, images upscaled to ``longer_side``
@@ -796,6 +789,8 @@ def prepare_fashion_data(dst, num, longer_side=300):
     integers, as annotated there). Returns the DeepFashionCDataset over it."""
     import cv2
     from mmpose.registry import DATASETS
+
+    from gle.datasets.raw_annotation import write_table
     src = osp.join(REPO_ROOT, DEMO_DATA)
     part, part_hdr = _read_list(
         osp.join(src, 'Eval', 'list_eval_partition.txt'))
@@ -829,9 +824,9 @@ def prepare_fashion_data(dst, num, longer_side=300):
                 scaled(r[j + 2], scale[r[0]])
             ]
         new_lms.append(row)
-    _write_list(osp.join(dst, 'Anno', 'list_bbox.txt'), bbox_hdr, bbox)
-    _write_list(osp.join(dst, 'Anno', 'list_landmarks.txt'), lms_hdr, new_lms)
-    _write_list(
+    write_table(osp.join(dst, 'Anno', 'list_bbox.txt'), bbox_hdr, bbox)
+    write_table(osp.join(dst, 'Anno', 'list_landmarks.txt'), lms_hdr, new_lms)
+    write_table(
         osp.join(dst, 'Eval', 'list_eval_partition.txt'), part_hdr,
         [[n, 'train'] for n in names])
     return DATASETS.build(
@@ -1147,15 +1142,8 @@ def _f(v, fmt='.1f'):
 
 
 def _table(headers, rows):
-    cells = [headers] + [[str(c) for c in r] for r in rows]
-    widths = [max(len(r[i]) for r in cells) for i in range(len(headers))]
-    lines = [
-        '  '.join(
-            c.ljust(w) if i == 0 else c.rjust(w)
-            for i, (c, w) in enumerate(zip(r, widths))) for r in cells
-    ]
-    lines.insert(1, '  '.join('-' * w for w in widths))
-    return '\n'.join(lines)
+    from gle.utils import format_table
+    return format_table([headers] + list(rows), header_rule=True)
 
 
 def format_report(res):

@@ -52,6 +52,8 @@ import time
 import cv2
 import numpy as np
 
+from gle.datasets.raw_annotation import write_table
+
 REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 DEFAULT_OUT_DIR = osp.join(REPO_ROOT, 'demo', 'data', 'fashion_demo')
 
@@ -700,14 +702,6 @@ def _landmark_header():
     return '  '.join(cols)
 
 
-def _write_list(path, header, rows):
-    os.makedirs(osp.dirname(path), exist_ok=True)
-    with open(path, 'w', newline='\n') as f:
-        f.write(f'{len(rows)}\n{header}\n')
-        for row in rows:
-            f.write(row + '\n')
-
-
 def _readme(num_train, num_val, num_test, seed, size, jpeg_quality, summary):
     cmd = (
         'python tools/dataset_converters/make_demo_fashion_data.py'
@@ -833,13 +827,13 @@ def generate(out_dir=DEFAULT_OUT_DIR,
         lm_rows.append(f"{name}{r['clothes_type']}  {lm}")
         box_rows.append(name + ' '.join(f'{c:03d}' for c in r['bbox']))
         part_rows.append(name + r['split'])
-    _write_list(
+    write_table(
         osp.join(out_dir, 'Anno', 'list_landmarks.txt'), _landmark_header(),
         lm_rows)
-    _write_list(
+    write_table(
         osp.join(out_dir, 'Anno', 'list_bbox.txt'),
         'image_name  x_1  y_1  x_2  y_2', box_rows)
-    _write_list(
+    write_table(
         osp.join(out_dir, 'Eval', 'list_eval_partition.txt'),
         'image_name  evaluation_status', part_rows)
 

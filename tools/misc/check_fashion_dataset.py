@@ -37,6 +37,7 @@ from gle.datasets.fashion_layout import (ABSENT, CLOTHES_TYPES, LANDMARK_NAMES,
                                          VISIBILITY_CODES, VISIBLE)
 from gle.datasets.geometry_policy import find_geometry_problems
 from gle.datasets.raw_annotation import load_raw_annotations, read_table
+from gle.utils import format_table
 
 FORMATS = ('deepfashion-c', 'fld')
 
@@ -103,12 +104,7 @@ def _counts_table(title: str,
         lines.append([r] + [str(v) for v in values] + [str(sum(values))])
     totals = [sum(counts[(r, c)] for r in rows) for c in cols]
     lines.append(['total'] + [str(v) for v in totals] + [str(sum(totals))])
-    widths = [
-        max(len(line[i]) for line in lines) for i in range(len(cols) + 2)
-    ]
-    return '\n'.join('  '.join(
-        cell.rjust(w) if i else cell.ljust(w)
-        for i, (cell, w) in enumerate(zip(line, widths))) for line in lines)
+    return format_table(lines)
 
 
 def main(argv: Optional[List[str]] = None) -> int:

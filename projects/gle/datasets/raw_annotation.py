@@ -20,9 +20,10 @@ row per image. Blank lines are ignored. Integers may be zero-padded (``095``).
   status in ``train`` / ``val`` / ``test``.
 """
 import math
+import os
 import os.path as osp
 import re
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, List, Optional, Sequence, Tuple, Union
 
 import numpy as np
 from mmengine.fileio import get_local_path
@@ -130,6 +131,31 @@ def read_table(
                 f'{len(rows)}', 're-download the file (it may be truncated) '
                 'or correct the count on line 1'))
     return header, rows
+
+
+def write_table(path: str,
+                header: str,
+                rows: Sequence[Union[str, Sequence[str]]],
+                count: Optional[int] = None) -> None:
+    """Write one annotation text file as :func:`read_table` reads it.
+
+    Line 1 is the row count, line 2 the column names, then one row per line
+    (``\n`` line ends, parent folders created). Used by the dataset
+    generators, the converters and the tests.
+
+    Args:
+        path (str): The file.
+        header (str): The column-name line.
+        rows (Sequence[str | Sequence[str]]): One line each: a ready string
+            (e.g. padded like the real files) or tokens joined by one space.
+        count (int, optional): The count to write instead of ``len(rows)``
+            (tests write wrong counts on purpose).
+    """
+    os.makedirs(osp.dirname(osp.abspath(path)), exist_ok=True)
+    with open(path, 'w', encoding='utf-8', newline='\n') as f:
+        f.write(f'{len(rows) if count is None else count}\n{header}\n')
+        for row in rows:
+            f.write((row if isinstance(row, str) else ' '.join(row)) + '\n')
 
 
 def _check_duplicate(path: str, line_no: int, name: str, seen: dict,

@@ -7,6 +7,7 @@ from mmpose.registry import METRICS
 
 from ..datasets.fashion_layout import (CLOTHES_TYPES, LANDMARK_NAMES,
                                        VARIATION_TYPES)
+from ..utils.text_table import format_table
 from .functional import keypoint_normalized_error
 
 
@@ -219,14 +220,5 @@ class NormalizedError(BaseMetric):
             lines.append([f'#visible {label}'] + [str(int(c))
                                                   for c in counts] +
                          [str(int(counts.sum()))])
-        widths = [
-            max(len(line[i]) for line in lines) for i in range(len(header))
-        ]
-        text = [
-            '  '.join(
-                cell.rjust(w) if i else cell.ljust(w)
-                for i, (cell, w) in enumerate(zip(line, widths)))
-            for line in lines
-        ]
         return ('Normalized error (visible landmarks only; "-": no visible '
-                'instance, left out of Avg)\n' + '\n'.join(text))
+                'instance, left out of Avg)\n' + format_table(lines))
