@@ -56,7 +56,8 @@ model = dict(
         init_cfg=dict(
             type='Pretrained', checkpoint='checkpoints/vgg16-397923af.pth')),
     neck=dict(num_modules=2),
-    head=dict(decoder=codec))
+    # the base's PairAwareHeatmap around this codec, pair_aware=False
+    head=dict(decoder=dict(codec=codec)))
 
 # data
 dataset_type = 'DeepFashionCDataset'
