@@ -258,3 +258,45 @@ def test_encoding_attributes_and_errors():
     with pytest.raises(ValueError, match='wrap the heatmap codec once'):
         build(dict(type='PairAwareHeatmap', codec=MSRA_96))
     assert isinstance(build(MSRA_96), PairAwareHeatmap)
+
+
+def _two_peaks_reference(pair_map, min_distance, min_peak_ratio):
+    """Every local maximum by brute force, highest first (ties: raster
+    order); the first, and the first one far enough from it."""
+    height, width = pair_map.shape
+    rad = int(np.ceil(min_distance))
+    top = pair_map.max()
+    peaks = []
+    for y in range(height):
+        for x in range(width):
+            window = pair_map[max(y - rad, 0):y + rad + 1,
+                              max(x - rad, 0):x + rad + 1]
+            value = pair_map[y, x]
+            if value >= window.max() and value >= min_peak_ratio * top:
+                peaks.append((-value, y * width + x, (x, y)))
+    peaks.sort()
+    (ax, ay) = peaks[0][2]
+    for _, _, (bx, by) in peaks[1:]:
+        if np.hypot(bx - ax, by - ay) >= min_distance:
+            return (ax, ay), (bx, by)
+    return None
+
+
+def test_peak_search_matches_brute_force():
+    """The fast path (highest pixel away from the first peak, if a local
+    maximum) and the dilation path agree with an exhaustive search."""
+    codec = dict(MSRA_96, input_size=(40, 40), heatmap_size=(40, 40))
+    wrapper = build(codec, min_distance=4)
+    rng = np.random.RandomState(1)
+    found = 0
+    for _ in range(60):
+        pair_map = np.zeros((40, 40), dtype=np.float32)
+        for _ in range(rng.randint(1, 4)):
+            x, y = rng.uniform(0, 40, 2)
+            pair_map = np.maximum(pair_map,
+                                  rng.uniform(0.2, 1) * peak(codec, x, y))
+        pair_map += rng.uniform(0, 0.05, pair_map.shape).astype(np.float32)
+        expected = _two_peaks_reference(pair_map, 4, wrapper.min_peak_ratio)
+        assert wrapper._two_peaks(pair_map) == expected
+        found += expected is not None
+    assert 10 < found < 60  # both outcomes exercised

@@ -112,6 +112,11 @@ class PairAwareHeatmap(BaseKeypointCodec):
         self.pairs, _ = load_pair_layout(metainfo)
         self._kernel = np.ones(
             (2 * math.ceil(self.min_distance) + 1, ) * 2, dtype=np.uint8)
+        offsets = np.arange(-(self._kernel.shape[0] // 2),
+                            self._kernel.shape[0] // 2 + 1)
+        self._disc = np.hypot(offsets[None, :],
+                              offsets[:, None]) < self.min_distance
+        self._grid = None  # pixel coordinates, cached per heatmap size
         # GenerateTarget reads these from its encoder
         self.auxiliary_encode_keys = self.codec.auxiliary_encode_keys
         self.field_mapping_table = self.codec.field_mapping_table
@@ -161,7 +166,7 @@ class PairAwareHeatmap(BaseKeypointCodec):
         argmax = flat.argmax(axis=1)
         peak = flat[np.arange(num_kpts), argmax]
         ys, xs = np.divmod(argmax, width)
-        copied = False
+        moved, regions = [], []  # channels to decode again, on their half
         for left, right in self.pairs:
             if (peak[left] <= 0 or peak[right] <= 0
                     or math.hypot(xs[left] - xs[right],
@@ -170,59 +175,92 @@ class PairAwareHeatmap(BaseKeypointCodec):
             peaks = self._two_peaks(encoded[left] + encoded[right])
             if peaks is None:
                 continue
-            halves = self._halves(peaks, height, width)
-            own = np.array(
-                [[np.where(h, encoded[c], -np.inf).max() for h in halves]
-                 for c in (left, right)])
+            near_a = self._near_first(peaks, height, width)
+            halves = (near_a, ~near_a)
+            # own[i, t]: channel i's maximum over half t (0: A's, 1: B's);
+            # over the half holding its argmax that is its peak value
+            own = np.empty((2, 2))
+            for i, c in enumerate((left, right)):
+                t = 0 if near_a[argmax[c]] else 1
+                own[i, t] = peak[c]
+                own[i, 1 - t] = flat[c][halves[1 - t]].max()
             keep = own[0, 0] + own[1, 1]  # left -> A, right -> B
             swap = own[0, 1] + own[1, 0]
             a_first = keep > swap or (keep == swap
                                       and peaks[0][0] <= peaks[1][0])
             targets = (0, 1) if a_first else (1, 0)
-            if min(own[i, t] for i, t in enumerate(targets)) <= 0:
+            if own[0, targets[0]] <= 0 or own[1, targets[1]] <= 0:
                 continue  # no positive evidence on one side
             for c, t in zip((left, right), targets):
-                if halves[t][ys[c], xs[c]]:
-                    continue  # its own maximum: decoded as it is
-                region = np.where(halves[t], encoded[c], encoded[c].min())
-                kpt, score = self.codec.decode(region[None])
-                if not copied:
-                    keypoints, scores = keypoints.copy(), scores.copy()
-                    copied = True
-                keypoints[0, c] = kpt[0, 0]
-                scores[0, c] = score[0, 0]
+                if not halves[t][argmax[c]]:  # else: decoded as it is
+                    moved.append(c)
+                    regions.append(np.where(halves[t], flat[c], flat[c].min()))
+        if moved:
+            # one call of the wrapped codec for all of them
+            kpts, new_scores = self.codec.decode(
+                np.stack(regions).reshape(len(moved), height, width))
+            keypoints, scores = keypoints.copy(), scores.copy()
+            keypoints[0, moved] = kpts[0]
+            scores[0, moved] = new_scores[0]
         return keypoints, scores
 
     def _two_peaks(self, pair_map: np.ndarray
                    ) -> Optional[Tuple[Tuple[int, int], Tuple[int, int]]]:
         """The two highest local maxima of ``pair_map`` (H, W) at least
         ``min_distance`` apart, the second at least ``min_peak_ratio`` of
-        the first, as ((x, y), (x, y)); None if there are no two."""
+        the first, as ((x, y), (x, y)); None if there are no two.
+
+        A local maximum is a pixel no lower than any within the
+        ``(2r+1) x (2r+1)`` window around it, ``r = ceil(min_distance)``.
+        Fast path: the highest pixel outside the disc around the first peak
+        is the answer whenever it is a local maximum; otherwise (a slope of
+        the first peak's tail) all local maxima are found by dilation.
+        """
         pair_map = pair_map.astype(np.float32, copy=False)
-        top = float(pair_map.max())
+        height, width = pair_map.shape
+        first = int(pair_map.argmax())
+        top = float(pair_map.flat[first])
         if top <= 0:
             return None
-        local_max = pair_map >= cv2.dilate(pair_map, self._kernel)
-        ys, xs = np.nonzero(local_max
-                            & (pair_map >= self.min_peak_ratio * top))
-        if len(xs) < 2:
-            return None
-        order = np.argsort(-pair_map[ys, xs], kind='stable')
-        xs, ys = xs[order], ys[order]
-        far = np.hypot(xs - xs[0], ys - ys[0]) >= self.min_distance
-        if not far.any():
-            return None
-        second = int(np.argmax(far))
-        return (int(xs[0]), int(ys[0])), (int(xs[second]), int(ys[second]))
+        floor = np.float32(self.min_peak_ratio * top)
+        ay, ax = divmod(first, width)
+        rad = self._kernel.shape[0] // 2
+        # the pixels closer than min_distance to A, cut out
+        outside = pair_map.copy()
+        y0, y1 = max(ay - rad, 0), min(ay + rad + 1, height)
+        x0, x1 = max(ax - rad, 0), min(ax + rad + 1, width)
+        disc = self._disc[y0 - ay + rad:y1 - ay + rad,
+                          x0 - ax + rad:x1 - ax + rad]
+        outside[y0:y1, x0:x1][disc] = -np.inf
+        second = int(outside.argmax())
+        if outside.flat[second] < floor:
+            return None  # nothing high enough away from A
+        by, bx = divmod(second, width)
+        window = pair_map[max(by - rad, 0):by + rad + 1,
+                          max(bx - rad, 0):bx + rad + 1]
+        if pair_map[by, bx] >= window.max():
+            return (ax, ay), (bx, by)
 
-    @staticmethod
-    def _halves(peaks, height: int, width: int) -> Tuple[np.ndarray, ...]:
-        """Boolean (H, W) masks of the pixels nearer peak A (ties included)
-        and nearer peak B."""
+        # every local maximum high enough, highest first
+        cand = np.flatnonzero(
+            pair_map >= np.maximum(cv2.dilate(pair_map, self._kernel), floor))
+        values = pair_map.ravel()[cand].tolist()
+        order = sorted(range(len(values)), key=lambda i: -values[i])
+        for i in order:
+            by, bx = divmod(int(cand[i]), width)
+            if math.hypot(bx - ax, by - ay) >= self.min_distance:
+                return (ax, ay), (bx, by)
+        return None
+
+    def _near_first(self, peaks, height: int, width: int) -> np.ndarray:
+        """Flat boolean mask (H * W,) of the pixels nearer the first peak A
+        than the second B (ties go to A)."""
+        if self._grid is None or self._grid[0] != (height, width):
+            ys, xs = np.divmod(np.arange(height * width), width)
+            self._grid = ((height, width), xs.astype(np.float32),
+                          ys.astype(np.float32))
+        _, xs, ys = self._grid
         (ax, ay), (bx, by) = peaks
-        xs = np.arange(width)[None, :]
-        ys = np.arange(height)[:, None]
         # |p - A|^2 <= |p - B|^2, expanded: linear in x and y
-        near_a = 2 * ((bx - ax) * xs +
-                      (by - ay) * ys) <= bx * bx + by * by - ax * ax - ay * ay
-        return near_a, ~near_a
+        return xs * np.float32(bx - ax) + ys * np.float32(by - ay) <= (
+            np.float32((bx * bx + by * by - ax * ax - ay * ay) / 2))
