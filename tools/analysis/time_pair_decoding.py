@@ -2,8 +2,9 @@
 """Time the pair-aware decoding (``PairAwareHeatmap``) against a batch's
 inference.
 
-For every config (default: the demo model at 96x96 and the DeepFashion-C
-paper model, k=2, at 224x224; random weights unless ``--checkpoint``):
+For every 8-landmark config (default: the demo model at 96x96 and the
+DeepFashion-C paper model, k=2, at 224x224; random weights unless
+``--checkpoint``):
 
 - ``test_step``: one batch through ``model.test_step`` (data preprocessor,
   flip test as configured, decoding, keypoints back to the image frame),
