@@ -26,6 +26,7 @@ has the numbers)::
 """
 import argparse
 import json
+import logging
 import os.path as osp
 import platform
 import statistics
@@ -35,6 +36,7 @@ import time
 import numpy as np
 import torch
 from mmengine.config import Config
+from mmengine.logging import MMLogger
 from mmengine.registry import init_default_scope
 from mmengine.runner import load_checkpoint
 from mmengine.structures import InstanceData
@@ -148,7 +150,13 @@ def time_config(path: str, batch_size: int, checkpoint, args) -> dict:
         with safe_checkpoint_loading():
             load_checkpoint(model, checkpoint, map_location='cpu')
     else:
-        model.init_weights()
+        logger = MMLogger.get_current_instance()
+        level = logger.level
+        logger.setLevel(logging.WARNING)  # no per-parameter init report
+        try:
+            model.init_weights()
+        finally:
+            logger.setLevel(level)
     model.eval()
     head = model.head
     rng = np.random.RandomState(args.seed)
