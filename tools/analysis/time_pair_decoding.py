@@ -75,6 +75,10 @@ def parse_args(argv=None):
         default=5,
         help='decode calls per timed run (their mean is one sample)')
     parser.add_argument('--warmup', type=int, default=2)
+    parser.add_argument(
+        '--device',
+        default='cpu',
+        help='where the models run (decoding is numpy on the host anyway)')
     parser.add_argument('--threads', type=int, default=1)
     parser.add_argument('--seed', type=int, default=0)
     parser.add_argument('--out', help='write the results as JSON')
@@ -157,14 +161,15 @@ def time_config(path: str, batch_size: int, checkpoint, args) -> dict:
             model.init_weights()
         finally:
             logger.setLevel(level)
-    model.eval()
+    model.to(args.device).eval()
     head = model.head
     rng = np.random.RandomState(args.seed)
     data = _batch(cfg, batch_size, rng)
     with torch.no_grad():
         heatmaps = model(
             model.data_preprocessor(data)['inputs'], None, mode='tensor')
-    worst = worst_case_heatmaps(cfg.model.head.decoder.codec, batch_size)
+    worst = worst_case_heatmaps(cfg.model.head.decoder.codec,
+                                batch_size).to(args.device)
 
     def switched(fn, on):
 
@@ -255,6 +260,7 @@ def main(argv=None):
             torch=torch.__version__,
             numpy=np.__version__,
             processor=platform.processor() or platform.machine(),
+            device=args.device,
             threads=args.threads,
             iters=args.iters,
             decode_reps=args.decode_reps,
