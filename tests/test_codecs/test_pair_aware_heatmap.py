@@ -1,5 +1,8 @@
 """PairAwareHeatmap: bimodal pairs decode to two peaks, everything else
 exactly as the wrapped codec, through mmpose's flip test too."""
+import copy
+import pickle
+
 import numpy as np
 import pytest
 import torch
@@ -258,6 +261,13 @@ def test_encoding_attributes_and_errors():
     with pytest.raises(ValueError, match='wrap the heatmap codec once'):
         build(dict(type='PairAwareHeatmap', codec=MSRA_96))
     assert isinstance(build(MSRA_96), PairAwareHeatmap)
+    # models holding it get copied and pickled (EMA, dataloader workers)
+    for clone in (copy.deepcopy(wrapper), pickle.loads(pickle.dumps(wrapper))):
+        assert clone.tau == 7.0 and clone.pairs == wrapper.pairs
+        heatmaps = landmarks(EXP_96)
+        np.testing.assert_array_equal(
+            clone.decode(heatmaps)[0],
+            wrapper.decode(heatmaps)[0])
 
 
 def _two_peaks_reference(pair_map, min_distance, min_peak_ratio):
