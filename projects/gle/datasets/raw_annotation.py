@@ -280,28 +280,22 @@ def _parse_list_file(
     return ListFile(path, rows, lines, problems)
 
 
-def _landmark_header_check(
-    has_variation: bool
-) -> Callable[[str, List[str]], Optional[FashionAnnotationError]]:
-    """The check that the landmark header is of the expected benchmark."""
-
-    def check(path: str,
-              header: List[str]) -> Optional[FashionAnnotationError]:
-        if not header or header[0] != 'image_name':
-            return None  # reported by _read_table
-        if has_variation and 'variation_type' not in header:
-            return FashionAnnotationError(
-                path, 2, 'the header has no "variation_type" column, so '
-                'this is a DeepFashion-C file, not FLD',
-                'use DeepFashionCDataset (checker: --format deepfashion-c)')
-        if not has_variation and 'variation_type' in header:
-            return FashionAnnotationError(
-                path, 2, 'the header has a "variation_type" column, so '
-                'this is an FLD file, not DeepFashion-C',
-                'use FLDDataset (checker: --format fld)')
-        return None
-
-    return check
+def _landmark_header_problem(path: str, header: List[str], has_variation: bool
+                             ) -> Optional[FashionAnnotationError]:
+    """Whether the landmark header is of the other benchmark."""
+    if not header or header[0] != 'image_name':
+        return None  # reported by _read_table
+    if has_variation and 'variation_type' not in header:
+        return FashionAnnotationError(
+            path, 2, 'the header has no "variation_type" column, so this is '
+            'a DeepFashion-C file, not FLD',
+            'use DeepFashionCDataset (checker: --format deepfashion-c)')
+    if not has_variation and 'variation_type' in header:
+        return FashionAnnotationError(
+            path, 2, 'the header has a "variation_type" column, so this is '
+            'an FLD file, not DeepFashion-C',
+            'use FLDDataset (checker: --format fld)')
+    return None
 
 
 def parse_landmark_file(path: str, has_variation: bool) -> ListFile:
@@ -318,7 +312,7 @@ def parse_landmark_file(path: str, has_variation: bool) -> ListFile:
     """
     return _parse_list_file(
         path, partial(parse_landmark_row, has_variation=has_variation),
-        _landmark_header_check(has_variation))
+        partial(_landmark_header_problem, has_variation=has_variation))
 
 
 def parse_bbox_file(path: str) -> ListFile:
