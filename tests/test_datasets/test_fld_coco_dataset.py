@@ -227,3 +227,11 @@ def test_invalid_json_names_the_file(tmp_path):
     with pytest.raises(FashionAnnotationError) as e:
         FLDCocoDataset(ann_file=str(path))
     assert str(e.value).startswith(f'{path}: not valid json')
+
+
+def test_file_without_annotations_is_named(tmp_path):
+    path = coco_file(tmp_path / 'fld_upper_val.json', UPPER_NAMES, [],
+                     _images(1))
+    with pytest.raises(FashionAnnotationError) as e:
+        FLDCocoDataset(ann_file=path)
+    assert str(e.value).startswith(f'{path}: FLDCocoDataset: no annotation')

@@ -1,4 +1,5 @@
 import os.path as osp
+import warnings
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, Union
 
 import numpy as np
@@ -205,8 +206,25 @@ class FLDCocoDataset(BaseCocoStyleDataset):
             skip_invalid=self.skip_invalid,
             owner=self.__class__.__name__,
             img_sizes=np.array(img_sizes, dtype=np.float64).reshape(-1, 2))
-        instances = [inst for inst, kept in zip(instances, keep) if kept]
-        return instances, list(image_list.values())
+        kept = [inst for inst, k in zip(instances, keep) if k]
+        if not kept:
+            self._empty(len(instances))
+        return kept, list(image_list.values())
+
+    def _empty(self, parsed: int) -> None:
+        """Explain an empty dataset: an error where mmengine would fail on
+        the empty list (``serialize_data=True``), else a warning."""
+        files = ', '.join(self.ann_files)
+        problem = (f'{self.__class__.__name__}: all {parsed} annotations have '
+                   'an unusable box and skip_invalid=True drops them'
+                   if parsed else f'{self.__class__.__name__}: no annotation '
+                   f'(sample_interval={self.sample_interval})')
+        error = FashionAnnotationError(
+            files, None, problem, 'check the ann_file list (one json per '
+            'clothes type of the split) and the annotations')
+        if self.serialize_data:
+            raise error
+        warnings.warn(str(error))
 
     @staticmethod
     def _load_json(file: str) -> dict:
