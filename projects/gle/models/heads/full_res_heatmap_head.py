@@ -129,8 +129,8 @@ class FullResHeatmapHead(HeatmapHead):
     def _make_conv_layers(self, in_channels: int,
                           layer_out_channels: Sequence[int],
                           layer_kernel_sizes: Sequence[int]) -> nn.Module:
-        """Create the stem: one ConvModule (conv [+ norm] + act, 'same'
-        padding) per entry.
+        """Create stride-1 convs, one ConvModule (conv [+ norm] + act, 'same'
+        padding) per entry: the stem, and the convs of each upsampling stage.
 
         Args:
             in_channels (int): Input channels.
@@ -161,7 +161,8 @@ class FullResHeatmapHead(HeatmapHead):
                             layer_num_convs: Sequence[int],
                             conv_kernel_size: int) -> nn.Module:
         """Create the upsampling stages: per stage a stride-2 transposed
-        ConvModule, then ``layer_num_convs`` ConvModules at the new size.
+        ConvModule, then ``layer_num_convs`` ConvModules at the new size
+        (built by :meth:`_make_conv_layers`).
 
         Args:
             in_channels (int): Input channels.
@@ -179,27 +180,19 @@ class FullResHeatmapHead(HeatmapHead):
         stages = []
         for out_channels, kernel_size, num_convs in zip(
                 layer_out_channels, layer_kernel_sizes, layer_num_convs):
-            layers = [
-                ConvModule(
-                    in_channels,
-                    out_channels,
-                    kernel_size,
-                    stride=2,
-                    padding=kernel_size // 2 - 1,
-                    conv_cfg=dict(type='deconv'),
-                    norm_cfg=self.norm_cfg,
-                    act_cfg=self.act_cfg)
-            ]
-            layers += [
-                ConvModule(
-                    out_channels,
-                    out_channels,
-                    conv_kernel_size,
-                    padding=(conv_kernel_size - 1) // 2,
-                    norm_cfg=self.norm_cfg,
-                    act_cfg=self.act_cfg) for _ in range(num_convs)
-            ]
-            stages.append(nn.Sequential(*layers))
+            deconv = ConvModule(
+                in_channels,
+                out_channels,
+                kernel_size,
+                stride=2,
+                padding=kernel_size // 2 - 1,
+                conv_cfg=dict(type='deconv'),
+                norm_cfg=self.norm_cfg,
+                act_cfg=self.act_cfg)
+            convs = self._make_conv_layers(out_channels,
+                                           [out_channels] * num_convs,
+                                           [conv_kernel_size] * num_convs)
+            stages.append(nn.Sequential(deconv, *convs))
             in_channels = out_channels
         return nn.Sequential(*stages)
 
