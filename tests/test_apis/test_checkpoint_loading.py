@@ -1,9 +1,8 @@
 """load_checkpoint_checked: what fits loads, what does not is an error that
 names the file and what does not fit."""
-import logging
-
 import pytest
 import torch
+from log_capture import mmengine_messages
 from random_checkpoints import POSE_CONFIG, save_random_checkpoints
 
 from gle.apis import CheckpointMismatchError, load_checkpoint_checked
@@ -30,20 +29,8 @@ def model():
 
 @pytest.fixture
 def mmengine_log():
-    """The messages mmengine's current logger emits during a test."""
-    from mmengine.logging import MMLogger
-
-    class Collect(logging.Handler):
-
-        def emit(self, record):
-            self.messages.append(record.getMessage())
-
-    handler = Collect()
-    handler.messages = []
-    logger = MMLogger.get_current_instance()
-    logger.addHandler(handler)
-    yield handler.messages
-    logger.removeHandler(handler)
+    with mmengine_messages() as messages:
+        yield messages
 
 
 def _save(tmp_path, state_dict):
