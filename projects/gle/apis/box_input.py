@@ -226,13 +226,14 @@ def clip_boxes(boxes: List[dict], width: int, height: int,
             (entirely off the image, or a sliver of it).
     """
     clipped = []
+    width, height = int(width), int(height)
     for i, box in enumerate(boxes):
         x1, y1, x2, y2 = box['bbox']
         inside = [
-            min(max(x1, 0.), width),
-            min(max(y1, 0.), height),
-            min(max(x2, 0.), width),
-            min(max(y2, 0.), height)
+            min(max(x1, 0.), float(width)),
+            min(max(y1, 0.), float(height)),
+            min(max(x2, 0.), float(width)),
+            min(max(y2, 0.), float(height))
         ]
         if inside[2] - inside[0] < 1 or inside[3] - inside[1] < 1:
             raise InputError(

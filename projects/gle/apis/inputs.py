@@ -82,8 +82,10 @@ def list_images(folder: str, exclude: Sequence[str] = ()) -> List[str]:
         videos = [] if found else list(
             scandir(folder, VIDEO_EXTS, recursive=True, case_sensitive=False))
     except OSError as e:
-        raise InputError(f'cannot list the images of folder {folder} ({e}); '
-                         'a link that points back into the folder?') from e
+        raise InputError(
+            f'cannot list the images of folder {folder}: '
+            f'{e.strerror or e} (links to folders are followed: one that '
+            'points back into the folder loops)') from e
     if not found:
         note = (f' ({len(videos)} video(s) found: give each video as the '
                 'input)' if videos else '')
