@@ -207,3 +207,20 @@ def test_a_list_of_files_is_named_from_their_common_folder(
     for name in ('pred/a/x.json', 'pred/b/x.json', 'vis/a/x.jpg',
                  'vis/b/x.jpg'):
         assert (out / name).is_file()
+
+
+def test_a_video_box_is_clipped_with_one_warning(inferencer, tmp_path, image):
+    video = str(tmp_path / 'clip.avi')
+    height, width = image.shape[:2]
+    writer = cv2.VideoWriter(video, cv2.VideoWriter_fourcc(*'MJPG'), 5,
+                             (width, height))
+    for i in range(3):
+        writer.write(np.roll(image, 4 * i, axis=1))
+    writer.release()
+    with mmengine_messages() as log:
+        frames = run(
+            inferencer, video, bboxes={'clip.avi': [[-10, 0, 100, 100]]})
+    assert [f['frame'] for f in frames] == [1, 2, 3]
+    assert all(f['instances'][0]['bbox'] == [0, 0, 100, 100] for f in frames)
+    [warning] = [m for m in log if 'reaches outside' in m]
+    assert warning.startswith('clip.avi frame 1: box 0')

@@ -207,8 +207,11 @@ def check_box_keys(boxes: Dict[str, List[dict]],
                 level=logging.WARNING)
 
 
-def clip_boxes(boxes: List[dict], width: int, height: int,
-               where: str) -> List[dict]:
+def clip_boxes(boxes: List[dict],
+               width: int,
+               height: int,
+               where: str,
+               warn: bool = True) -> List[dict]:
     """Clip given boxes to the image, with a warning per clipped box.
 
     Args:
@@ -216,6 +219,7 @@ def clip_boxes(boxes: List[dict], width: int, height: int,
         width (int): Image width.
         height (int): Image height.
         where (str): The image, used in messages.
+        warn (bool): Warn about clipped boxes. Default: True.
 
     Returns:
         list[dict]: The boxes, those reaching outside the image clipped to
@@ -241,7 +245,7 @@ def clip_boxes(boxes: List[dict], width: int, height: int,
                 f'{width}x{height} image (0 <= x <= {width}, 0 <= y <= '
                 f'{height}). Fix: boxes are [x1, y1, x2, y2] in pixels of '
                 'this image')
-        if inside != list(box['bbox']):
+        if warn and inside != list(box['bbox']):
             print_log(
                 f'{where}: box {i} {box["bbox"]} reaches outside the '
                 f'{width}x{height} image: clipped to '

@@ -129,6 +129,7 @@ class FashionLandmarkInferencer(Pose2DInferencer):
         self._vis_out_dir = ''
         self._pred_out_dir = ''
         self._several_files = False
+        self.detector, self.det_cat_ids = None, None
         super().__init__(
             model=model,
             weights=weights,
@@ -312,7 +313,10 @@ class FashionLandmarkInferencer(Pose2DInferencer):
                     bboxes=given,
                     bbox_thr=bbox_thr,
                     nms_thr=nms_thr,
-                    fallback_whole_image=fallback_whole_image)
+                    fallback_whole_image=fallback_whole_image,
+                    # a video's boxes from a dict are the same every frame
+                    warn_clipped=not (self._video_input and i > 0
+                                      and isinstance(bboxes, dict)))
             except (InputError, OSError) as e:
                 if not self._several_files:
                     raise
@@ -329,7 +333,8 @@ class FashionLandmarkInferencer(Pose2DInferencer):
                           bboxes=None,
                           bbox_thr: float = 0.3,
                           nms_thr: float = 0.3,
-                          fallback_whole_image: bool = False):
+                          fallback_whole_image: bool = False,
+                          warn_clipped: bool = True):
         """Read one image, choose its boxes, crop them.
 
         Boxes come from ``bboxes`` when given (even an empty list: no
@@ -350,8 +355,11 @@ class FashionLandmarkInferencer(Pose2DInferencer):
         if bboxes is not None:
             where = meta['img_name']
             boxes = clip_boxes(
-                parse_box_rows(bboxes, where=f'{where}: bboxes'), width,
-                height, where)
+                parse_box_rows(bboxes, where=f'{where}: bboxes'),
+                width,
+                height,
+                where,
+                warn=warn_clipped)
             source = 'boxes'
         elif self.detector is not None:
             boxes = select_detections(
