@@ -209,14 +209,18 @@ def test_a_list_of_files_is_named_from_their_common_folder(
         assert (out / name).is_file()
 
 
-def test_a_video_box_is_clipped_with_one_warning(inferencer, tmp_path, image):
-    video = str(tmp_path / 'clip.avi')
+def _video(path, image, frames=3):
     height, width = image.shape[:2]
-    writer = cv2.VideoWriter(video, cv2.VideoWriter_fourcc(*'MJPG'), 5,
-                             (width, height))
-    for i in range(3):
+    writer = cv2.VideoWriter(
+        str(path), cv2.VideoWriter_fourcc(*'MJPG'), 5, (width, height))
+    for i in range(frames):
         writer.write(np.roll(image, 4 * i, axis=1))
     writer.release()
+    return str(path)
+
+
+def test_a_video_box_is_clipped_with_one_warning(inferencer, tmp_path, image):
+    video = _video(tmp_path / 'clip.avi', image)
     with mmengine_messages() as log:
         frames = run(
             inferencer, video, bboxes={'clip.avi': [[-10, 0, 100, 100]]})
@@ -224,3 +228,19 @@ def test_a_video_box_is_clipped_with_one_warning(inferencer, tmp_path, image):
     assert all(f['instances'][0]['bbox'] == [0, 0, 100, 100] for f in frames)
     [warning] = [m for m in log if 'reaches outside' in m]
     assert warning.startswith('clip.avi frame 1: box 0')
+
+
+def test_an_interrupted_video_leaves_no_json(inferencer, tmp_path, image):
+    video = _video(tmp_path / 'clip.avi', image)
+    out = tmp_path / 'out'
+    results = inferencer(
+        video, pred_out_dir=str(out / 'pred'), vis_out_dir=str(out / 'vis'))
+    next(results)
+    assert (out / 'pred' / 'clip.json.part').is_file()  # streamed
+    results.close()  # the caller stops after one frame
+    assert list((out / 'pred').iterdir()) == []
+    cap = cv2.VideoCapture(str(out / 'vis' / 'clip.avi'))
+    assert cap.read()[0]  # the drawn frames so far are a playable video
+    for _ in inferencer(video, pred_out_dir=str(out / 'pred')):
+        pass
+    assert [p.name for p in (out / 'pred').iterdir()] == ['clip.json']
