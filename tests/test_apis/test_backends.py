@@ -18,9 +18,13 @@ ROWS = [[20, 10, 180, 240, 0.9, 'lower'], [10, 5, 150, 120, 'upper']]
 
 
 @pytest.fixture(scope='module')
-def inferencer(tmp_path_factory):
-    paths = save_random_checkpoints(tmp_path_factory.mktemp('ckpt'))
-    return FashionLandmarkInferencer(POSE_CONFIG, paths['pose'])
+def checkpoints(tmp_path_factory):
+    return save_random_checkpoints(tmp_path_factory.mktemp('ckpt'))
+
+
+@pytest.fixture(scope='module')
+def inferencer(checkpoints):
+    return FashionLandmarkInferencer(POSE_CONFIG, checkpoints['pose'])
 
 
 @pytest.fixture(scope='module')
@@ -117,15 +121,14 @@ DETECTIONS = [
 ]
 
 
-def test_detector_backend_filtering_and_nms(inferencer, image):
+def test_detector_backend_filtering_and_nms(checkpoints, image):
     detector = FixedDetector(DETECTIONS)
-    try:
-        inferencer.detector = detector
-        [result] = next(inferencer(image))['predictions']
-        inferencer.det_cat_ids = (1, )
-        [only_lower] = next(inferencer(image))['predictions']
-    finally:
-        inferencer.detector, inferencer.det_cat_ids = None, None
+    inferencer = FashionLandmarkInferencer(
+        POSE_CONFIG, checkpoints['pose'], det_model=detector)
+    [result] = next(inferencer(image))['predictions']
+    inferencer = FashionLandmarkInferencer(
+        POSE_CONFIG, checkpoints['pose'], det_model=detector, det_cat_ids=1)
+    [only_lower] = next(inferencer(image))['predictions']
     assert detector.images == [image.shape] * 2
     items = [(i['bbox'], i['clothes_type'], i['det_score'], i['box_source'])
              for i in result['instances']]

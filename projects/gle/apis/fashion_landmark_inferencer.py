@@ -15,7 +15,7 @@ import mmcv
 import mmengine
 import numpy as np
 import torch
-from mmengine.config import Config, ConfigDict
+from mmengine.config import Config
 from mmengine.dataset import pseudo_collate
 from mmengine.device import get_device
 from mmengine.logging import print_log
@@ -39,6 +39,14 @@ from .video_outputs import VideoOutputs
 
 InputsType = Union[str, Path, np.ndarray, Sequence[Union[str, np.ndarray]]]
 _WHOLE_IMAGE = ('whole_image', 'whole-image')
+
+
+def _is_detector_config(det_model) -> bool:
+    """A detector config (path or Config), as opposed to none, the whole
+    image, or a detector backend object."""
+    if isinstance(det_model, str):
+        return det_model not in _WHOLE_IMAGE
+    return isinstance(det_model, (Config, dict))
 
 
 @INFERENCERS.register_module()
@@ -118,10 +126,7 @@ class FashionLandmarkInferencer(Pose2DInferencer):
         if det_weights is not None and det_model is None:
             raise ValueError('a detector checkpoint was given without its '
                              'detector config (--det-config)')
-        det_config = isinstance(
-            det_model, (Config, dict)) or (isinstance(det_model, str)
-                                           and det_model not in _WHOLE_IMAGE)
-        if det_config and det_weights is None:
+        if _is_detector_config(det_model) and det_weights is None:
             raise ValueError('a detector config was given without its '
                              'checkpoint (--det-checkpoint)')
         self.skipped: List[str] = []
@@ -178,7 +183,7 @@ class FashionLandmarkInferencer(Pose2DInferencer):
         if det_model is None or (isinstance(det_model, str)
                                  and det_model in _WHOLE_IMAGE):
             self.detector = None
-        elif isinstance(det_model, (str, Config, ConfigDict, dict)):
+        elif _is_detector_config(det_model):
             if isinstance(det_model, dict):
                 det_model = Config(dict(det_model))
             self.detector = TorchClothingDetector(det_model, det_weights,

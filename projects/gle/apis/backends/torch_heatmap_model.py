@@ -1,4 +1,6 @@
 """The PyTorch forward of a top-down heatmap model."""
+from typing import Optional
+
 import torch
 import torch.nn as nn
 from mmpose.models.heads import HeatmapHead
@@ -21,7 +23,7 @@ class TorchHeatmapModel:
         ValueError: The head is not a heatmap head, or predicts its own way.
     """
 
-    def __init__(self, model: nn.Module, config: str = None) -> None:
+    def __init__(self, model: nn.Module, config: Optional[str] = None) -> None:
         head = getattr(model, 'head', None)
         if not isinstance(head, HeatmapHead) or \
                 type(head).predict is not HeatmapHead.predict:
