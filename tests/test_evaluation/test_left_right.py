@@ -8,7 +8,7 @@ import pytest
 from mmengine.logging import MMLogger
 from mmpose.datasets.datasets.utils import parse_pose_metainfo
 
-from gle.datasets import METAINFO_FILE
+from gle.datasets import FASHION_METAINFO
 from gle.evaluation import DumpFashionPredictions, NormalizedError
 from gle.evaluation.left_right import (COLLAPSED, CORRECT, NOT_EVALUATED,
                                        ONE_OFF, SWAPPED, left_right_outcomes,
@@ -198,7 +198,7 @@ def test_rates_of_codes():
 
 
 def test_pairs_come_from_the_dataset_metainfo():
-    meta = parse_pose_metainfo(dict(from_file=METAINFO_FILE))
+    meta = parse_pose_metainfo(dict(FASHION_METAINFO))
     assert dataset_pairs(meta, 8)[0] == GLE_PAIRS
     assert dataset_pairs(None, 8)[0] == GLE_PAIRS
     assert dataset_pairs(None, 5) == ([], {})

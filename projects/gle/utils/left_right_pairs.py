@@ -61,7 +61,7 @@ def load_pair_layout(
             ``dict(from_file='configs/_base_/datasets/xxx.py')`` or the
             ``dataset_info`` dict itself, or an already parsed metainfo (with
             ``flip_indices``). Defaults to the GLE 8-landmark layout
-            (:data:`gle.datasets.METAINFO_FILE`, what the fashion datasets
+            (:data:`gle.datasets.FASHION_METAINFO`, what the fashion datasets
             use).
 
     Returns:
@@ -72,8 +72,8 @@ def load_pair_layout(
         - id2name (dict[int, str]): Keypoint names by index.
     """
     if metainfo is None:
-        from ..datasets.fashion_layout import METAINFO_FILE
-        metainfo = dict(from_file=METAINFO_FILE)
+        from ..datasets.fashion_metainfo import FASHION_METAINFO
+        metainfo = FASHION_METAINFO
     if 'flip_indices' not in metainfo:
         metainfo = parse_pose_metainfo(dict(metainfo))
     flip = metainfo['flip_indices']
