@@ -125,8 +125,8 @@ def test_unimodal_pairs_decode_bit_identically(codec):
         landmarks(codec),  # every pair apart
         # both hems on one single peak: a collapse with nothing to split
         hem_pair(codec, [(a, 1.0)], [(a, 0.8)]),
-        # a second bump under min_peak_ratio of the summed map
-        hem_pair(codec, [(a, 1.0), (b, 0.1)], [(a, 1.0), (b, 0.1)]),
+        # a second bump under min_peak_ratio (0.5) of the summed map
+        hem_pair(codec, [(a, 1.0), (b, 0.3)], [(a, 1.0), (b, 0.3)]),
         # noisy heatmaps of a decent model
         landmarks(codec) + rng.normal(0, 0.02, (8, ) + codec['heatmap_size'])
     ]

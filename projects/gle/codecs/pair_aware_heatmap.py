@@ -73,8 +73,8 @@ class PairAwareHeatmap(BaseKeypointCodec):
             heatmap pixels, are one peak. Defaults to 5% of the heatmap's
             larger side (11 px at 224, 5 px at 96), at least 2.
         min_peak_ratio (float): Height of the second peak of ``H_l + H_r``
-            relative to the first, below which the pair is left as decoded.
-            Defaults to 0.2.
+            relative to the first, below which the pair is left as decoded
+            (a weak bump is no second landmark). Defaults to 0.5.
     """
 
     def __init__(self,
@@ -82,7 +82,7 @@ class PairAwareHeatmap(BaseKeypointCodec):
                  pair_aware: bool = True,
                  metainfo: Optional[dict] = None,
                  min_distance: Optional[float] = None,
-                 min_peak_ratio: float = 0.2) -> None:
+                 min_peak_ratio: float = 0.5) -> None:
         super().__init__()
         self.codec = KEYPOINT_CODECS.build(codec)
         if isinstance(self.codec, PairAwareHeatmap):
