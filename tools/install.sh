@@ -100,7 +100,9 @@ PY
 watch_compile() {
     local t0 n el
     t0=$(date +%s)
-    while sleep 30; do
+    # sleep without our stdout/stderr: killing this loop must not leave a sleep that
+    # keeps a pipe reading the install's output (`| tee log`) open for 30 s
+    while sleep 30 >/dev/null 2>&1; do
         n=$(find "$1" -name '*.o' 2>/dev/null | wc -l)
         el=$(($(date +%s) - t0))
         if [ "$n" -gt 0 ] && [ "$n" -lt "$2" ]; then
@@ -157,7 +159,7 @@ else
         rm -rf "$WHEEL_DIR.tmp"
         watch_compile "$SRC/build" "$TOTAL" &
         WATCH_PID=$!
-        trap 'kill $WATCH_PID 2>/dev/null; rm -rf "$BUILD_TMP"' EXIT
+        trap 'kill "$WATCH_PID" 2>/dev/null || true; rm -rf "$BUILD_TMP"' EXIT
         (
             cd "$SRC"
             export MMCV_WITH_OPS=1 MAX_JOBS="${MAX_JOBS:-$(nproc)}"

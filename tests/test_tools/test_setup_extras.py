@@ -58,17 +58,15 @@ def test_requirement_files_are_install_requires_and_extras(tmp_path):
     sections = egg_info(src, tmp_path)
     runtime = requirement_lines(osp.join(REPO, 'requirements', 'runtime.txt'))
     assert sections[''] == ['mmcv<2.2.0,>=2.0.0'] + runtime
-    others = sorted(
-        f[:-4] for f in os.listdir(osp.join(REPO, 'requirements'))
-        if f.endswith('.txt') and f != 'runtime.txt')
+    others = sorted(f[:-4] for f in os.listdir(osp.join(REPO, 'requirements'))
+                    if f.endswith('.txt') and f != 'runtime.txt')
     assert {'tests', 'lint'} <= set(others)
     for name in others:
         assert sections[name] == requirement_lines(
             osp.join(REPO, 'requirements', f'{name}.txt')), name
     assert sorted(sections['all']) == sorted(
         {r
-         for name in others
-         for r in sections[name]})
+         for name in others for r in sections[name]})
 
 
 def test_a_new_requirements_file_becomes_an_extra(tmp_path):
