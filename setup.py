@@ -3,7 +3,8 @@
 The code lives in ``projects/gle`` (OpenMMLab project layout); ``package_dir``
 maps it to the top-level name ``gle`` so configs can say
 ``custom_imports=dict(imports=['gle'])``. Use ``bash tools/install.sh`` for a
-complete install of the OpenMMLab stack (mmcv must be compiled from source);
+complete install of the OpenMMLab stack (mmcv with ops comes prebuilt from
+OpenMMLab's index where one fits, else compiled from source);
 ``pip install -e .`` alone assumes that stack is already present.
 
 Dependencies come from ``requirements/``: ``runtime.txt`` is

@@ -139,7 +139,10 @@ def test_mmpose_deepfashion_dataset_reads_the_per_type_files(demo_json):
             np.testing.assert_array_equal(entry['bbox'], mine['bbox'])
 
 
-def test_fld_tree_keeps_variation_occlusion_and_truncated_coords(tmp_path):
+def test_fld_tree_keeps_variation_occlusion_and_truncated_coords(
+        tmp_path, monkeypatch):
+    # the worker pool and progress bar of big trees, on this small one
+    monkeypatch.setattr(fashion_raw_to_coco, 'PROGRESS_MIN_IMAGES', 1)
     root = tmp_path / 'fld'
     landmarks = [
         # upper, variation 4; right sleeve truncated WITH coordinates
@@ -158,7 +161,7 @@ def test_fld_tree_keeps_variation_occlusion_and_truncated_coords(tmp_path):
         fld=True)
     write_images(root, names, size=(50, 80))
     written = fashion_raw_to_coco.convert(
-        str(root), 'fld', str(tmp_path / 'out'), splits=['test'])
+        str(root), 'fld', str(tmp_path / 'out'), splits=['test'], workers=2)
     assert set(map(osp.basename, written)) == {
         f'fld_{t}_test.json'
         for t in ('upper', 'lower', 'full', 'unified')

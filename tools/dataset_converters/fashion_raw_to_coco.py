@@ -50,6 +50,9 @@ CODE_TO_V = {0: 2, 1: 1, 2: 0}
 MMPOSE_NAMES = tuple(name.replace('_', ' ') for name in LANDMARK_NAMES)
 #: EXIF orientations that swap width and height when the image is loaded
 _TRANSPOSED = {5, 6, 7, 8}
+#: from this many images on, headers are read with a progress bar (and
+#: ``--workers`` processes)
+PROGRESS_MIN_IMAGES = 1000
 
 
 def image_size(path):
@@ -150,7 +153,7 @@ def read_image_sizes(paths, workers):
     paths = sorted(set(paths))
     if not paths:
         return {}
-    if len(paths) < 1000:  # seconds: no progress bar
+    if len(paths) < PROGRESS_MIN_IMAGES:  # seconds: no progress bar
         sizes = [image_size(p) for p in paths]
     elif workers > 1:
         sizes = track_parallel_progress(image_size, paths, workers)
