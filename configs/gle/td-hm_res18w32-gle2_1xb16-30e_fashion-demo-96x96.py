@@ -41,6 +41,7 @@ auto_scale_lr = dict(base_batch_size=16)
 # of mmengine checkpoints during the run (docs/security.md).
 default_hooks = dict(
     safe_loading=dict(type='SafeCheckpointLoadingHook'),
+    input_size_check=dict(type='InputSizeCheckHook'),
     logger=dict(type='LoggerHook', interval=10),
     checkpoint=dict(
         type='AtomicCheckpointHook',
