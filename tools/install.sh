@@ -181,7 +181,7 @@ end_step "mmcv $MMCV_VERSION ($MMCV_HOW)"
 "$PY" -c 'import importlib.metadata as m; m.version("chumpy")' 2>/dev/null \
     || "${PIP[@]}" --no-build-isolation "chumpy==0.70"
 "${PIP[@]}" -r "$REPO_DIR/requirements/runtime.txt" -r "$REPO_DIR/requirements/tests.txt" \
-    -r "$REPO_DIR/requirements/lint.txt"
+    -r "$REPO_DIR/requirements/lint.txt" -r "$REPO_DIR/requirements/deploy.txt"
 "${PIP[@]}" --no-build-isolation --no-deps -e "$REPO_DIR"
 end_step "mmpose, mmdet, test tools, gle"
 
