@@ -1,5 +1,6 @@
 """Every shipped pose config builds; the two-stage recipe really carries stage
-1 over."""
+1 over; the codec and the PackPoseInputs meta keys have one definition each."""
+import ast
 import glob
 import os.path as osp
 
@@ -11,9 +12,13 @@ from mmengine.runner import load_checkpoint, save_checkpoint
 from mmpose.registry import DATASETS, METRICS, MODELS, TRANSFORMS
 
 import gle  # noqa: F401
+from gle.datasets import FASHION_META_KEYS
 
 CONFIG_DIR = osp.join(osp.dirname(__file__), '..', '..', 'configs', 'gle')
 POSE_CONFIGS = sorted(glob.glob(osp.join(CONFIG_DIR, '*.py')))
+META_KEYS_BASE = osp.normpath(
+    osp.join(CONFIG_DIR, '..', '_base_', 'datasets',
+             'gle_fashion_meta_keys.py'))
 STAGE1 = osp.join(CONFIG_DIR,
                   'td-hm_vgg16-gle0-stage1_1xb50-30e_fld-224x224.py')
 STAGE2 = osp.join(CONFIG_DIR,
@@ -111,3 +116,47 @@ def test_two_stage_recipe_loads_stage1_into_stage2(tmp_path):
     for k, v in stage2.neck.state_dict().items(
     ):  # GLE modules keep their init
         assert torch.equal(v, neck_before[k]), k
+
+
+def _top_level(path):
+    """``{name: value node}`` of the top-level assignments of a config."""
+    with open(path) as f:
+        tree = ast.parse(f.read())
+    return {
+        t.id: node.value
+        for node in tree.body if isinstance(node, ast.Assign)
+        for t in node.targets if isinstance(t, ast.Name)
+    }
+
+
+def _config_chain(path):
+    """``path`` and the repository files among its (transitive) bases."""
+    chain = [osp.normpath(path)]
+    base = _top_level(path).get('_base_')
+    bases = ast.literal_eval(base) if base is not None else []
+    for b in [bases] if isinstance(bases, str) else bases:
+        if '::' not in b:  # not a package's (mmpose::...) base
+            chain += _config_chain(osp.join(osp.dirname(path), b))
+    return chain
+
+
+@pytest.mark.parametrize('path', POSE_CONFIGS, ids=osp.basename)
+def test_codec_and_meta_keys_are_defined_once(path):
+    chain = _config_chain(path)
+    codec_files = [p for p in chain if 'codec' in _top_level(p)]
+    assert len(codec_files) == 1, ('define `codec` once per config, here in',
+                                   codec_files)
+    keys_files = [p for p in chain if 'fashion_meta_keys' in _top_level(p)]
+    assert keys_files == [META_KEYS_BASE]
+
+    cfg = Config.fromfile(path)
+    assert cfg.model.head.decoder == cfg.codec
+    assert cfg.fashion_meta_keys == FASHION_META_KEYS
+    for name in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
+        for t in cfg[name].dataset.pipeline:
+            if t['type'] == 'PackPoseInputs':
+                assert tuple(t['meta_keys']) == FASHION_META_KEYS, name
+            if t['type'] == 'GenerateTarget':
+                assert t['encoder'] == cfg.codec, name
+            if t['type'] in ('TopdownStretchAffine', 'TopdownAffine'):
+                assert tuple(t['input_size']) == cfg.codec.input_size, name
