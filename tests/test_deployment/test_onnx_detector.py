@@ -93,6 +93,11 @@ def test_detections_match_inference_detector(det):
             ref = inference_detector(torch_det,
                                      img).pred_instances.cpu().numpy()
         ours = runtime.predict(img)
+        called = runtime(img)  # InstanceData, as inference_detector's
+        np.testing.assert_array_equal(called.bboxes, ours['bboxes'])
+        np.testing.assert_array_equal(called.labels, ours['labels'])
+        assert runtime.dataset_meta['classes'] == torch_det.dataset_meta[
+            'classes']
         assert ours['bboxes'].dtype == np.float32
         assert ours['labels'].dtype == np.int64
         assert np.all(np.diff(ours['scores']) <= 0)  # best first

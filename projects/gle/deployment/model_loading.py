@@ -101,7 +101,8 @@ def load_detector(config: str,
 
     Returns:
         nn.Module: The detector in eval mode, with ``cfg`` and
-        ``dataset_meta['classes']``.
+        ``dataset_meta`` (``classes``; ``palette`` from the checkpoint when it
+        has one).
     """
     from mmdet.apis import init_detector
     from mmdet.registry import DATASETS
@@ -128,4 +129,7 @@ def load_detector(config: str,
         with DefaultScope.overwrite_default_scope(scope):
             classes = DATASETS.build(dataset_cfg).metainfo['classes']
     model.dataset_meta = dict(model.dataset_meta or {}, classes=tuple(classes))
+    palette = {k.lower(): v for k, v in meta.items()}.get('palette')
+    if isinstance(palette, (list, tuple)):
+        model.dataset_meta['palette'] = palette
     return model.eval()

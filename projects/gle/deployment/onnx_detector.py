@@ -20,7 +20,9 @@ class ONNXDetector:
     after it are numpy code (:mod:`gle.deployment.det_processing`) with the
     settings of the config's test pipeline and ``model.test_cfg``, read from
     the file's metadata. The result matches ``mmdet.apis.inference_detector``
-    ``pred_instances``.
+    ``pred_instances``; calling the detector returns them as an
+    ``InstanceData`` (with :attr:`dataset_meta`, the detector contract of
+    ``gle.apis.FashionLandmarkInferencer``).
 
     Example::
 
@@ -52,6 +54,15 @@ class ONNXDetector:
         self.priors_per_level = tuple(meta['priors_per_level'])
         self.classes = tuple(meta['classes'])
 
+    @property
+    def dataset_meta(self) -> dict:
+        """``classes`` (the label order) and, when the checkpoint had one,
+        ``palette`` (RGB per class)."""
+        meta = dict(classes=self.classes)
+        if self.meta.get('palette'):
+            meta['palette'] = [tuple(c) for c in self.meta['palette']]
+        return meta
+
     def forward(self, inputs: np.ndarray):
         """Run the graph.
 
@@ -70,8 +81,6 @@ class ONNXDetector:
         feed = {self.input_name: np.ascontiguousarray(inputs, np.float32)}
         boxes, scores = self.session.run(self.output_names, feed)
         return boxes, scores
-
-    __call__ = forward
 
     def predict_batch(self, imgs: List[np.ndarray],
                       **overrides) -> List[Dict[str, np.ndarray]]:
@@ -119,3 +128,20 @@ class ONNXDetector:
             :meth:`predict_batch`.
         """
         return self.predict_batch([img], **overrides)[0]
+
+    def __call__(self, image: np.ndarray):
+        """Detect, in the form of ``mmdet.apis.inference_detector``'s
+        ``pred_instances`` (the detector contract of
+        ``gle.apis.FashionLandmarkInferencer``, which filters and runs its own
+        NMS on the result).
+
+        Args:
+            image (np.ndarray): BGR image (H, W, 3).
+
+        Returns:
+            InstanceData: numpy ``bboxes`` (M, 4), ``scores`` (M, ),
+            ``labels`` (M, ), as :meth:`predict`.
+        """
+        from mmengine.structures import InstanceData
+
+        return InstanceData(**self.predict(image))

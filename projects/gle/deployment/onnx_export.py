@@ -96,6 +96,15 @@ def _versions() -> dict:
     return dict(torch=torch.__version__, onnx=onnx.__version__)
 
 
+def _palette(dataset_meta: dict):
+    """The detector's per-class RGB colours, when it has a list of them."""
+    palette = dataset_meta.get('palette')
+    if isinstance(palette, (list, tuple)) and len(palette) == len(
+            dataset_meta['classes']):
+        return [[int(c) for c in color] for color in palette]
+    return None
+
+
 def export_pose_model(config: str,
                       checkpoint: str,
                       out: str,
@@ -208,6 +217,7 @@ def export_detector(config: str,
         output_names=DET_OUTPUTS,
         priors_per_level=[int(fh * fw) for fh, fw in sizes],
         classes=model.dataset_meta['classes'],
+        palette=_palette(model.dataset_meta),
         source=dict(
             config=osp.basename(config),
             checkpoint=osp.basename(checkpoint),
