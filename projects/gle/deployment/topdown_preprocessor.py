@@ -19,7 +19,12 @@ def _type_name(transform: dict) -> str:
 
 def check_image(img: np.ndarray) -> np.ndarray:
     """An (H, W, 3) image, as ``cv2.imread`` returns; (H, W) and (H, W, 1)
-    grayscale images are repeated to 3 channels."""
+    grayscale images are repeated to 3 channels.
+
+    The same check as ``gle.apis.inputs.check_image``, kept here so that
+    ``gle.deployment`` does not import ``gle.apis`` (whose backends are to
+    import ``gle.deployment``).
+    """
     if not isinstance(img, np.ndarray):
         raise TypeError('expected the image as a numpy array (BGR, as '
                         f'cv2.imread returns), got {type(img).__name__}')
