@@ -25,7 +25,8 @@ class ONNXHeatmapBackend:
 
 
 def _instances(inferencer, image):
-    [result] = next(inferencer(image))['predictions']
+    # the random detector scores hundreds of boxes: keep the best few
+    [result] = next(inferencer(image, bbox_thr=0.95))['predictions']
     return result['instances']
 
 
@@ -47,7 +48,7 @@ def test_onnx_backends_give_the_pytorch_results(export_model):
     onnx.heatmap_model = ONNXHeatmapBackend(
         ONNXPoseModel(pose_file, num_threads=1))
     ref, ours = _instances(reference, image), _instances(onnx, image)
-    assert len(ours) == len(ref) > 0
+    assert len(ours) == len(ref) > 1
     for a, b in zip(ours, ref):
         assert a['clothes_type'] == b['clothes_type']
         np.testing.assert_allclose(a['bbox'], b['bbox'], atol=0.05)
