@@ -6,6 +6,7 @@ import os.path as osp
 
 import cv2
 import numpy as np
+import onnx
 import pytest
 import torch
 from deploy_checkpoints import DEMO_CONFIG, DET_CONFIG, REPO, SAMPLE_DIR
@@ -15,7 +16,6 @@ from mmdet.apis import inference_detector
 from mmengine.registry import DefaultScope
 from mmpose.utils import adapt_mmdet_pipeline
 
-import onnx
 from gle.deployment import (DetectorExportWrapper, ONNXDetector, ONNXPoseModel,
                             batched_nms, load_detector, nms)
 

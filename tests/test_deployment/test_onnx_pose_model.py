@@ -10,6 +10,7 @@ from types import SimpleNamespace
 
 import cv2
 import numpy as np
+import onnx
 import pytest
 import torch
 from deploy_checkpoints import (DEMO_CONFIG, PAPER_K0, PAPER_K2, PAPER_K3,
@@ -17,7 +18,6 @@ from deploy_checkpoints import (DEMO_CONFIG, PAPER_K0, PAPER_K2, PAPER_K3,
 from mmpose.apis import inference_topdown
 from mmpose.models.utils.tta import flip_heatmaps
 
-import onnx
 from gle.deployment import ONNXPoseModel, flip_heatmaps_np, load_pose_model
 
 CASES = dict(

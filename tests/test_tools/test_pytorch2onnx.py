@@ -5,12 +5,12 @@ import importlib.util
 import os.path as osp
 
 import numpy as np
+import onnx
 import pytest
 import torch
 from deploy_checkpoints import (DEMO_CONFIG, DET_CONFIG, REPO,
                                 save_det_checkpoint, save_pose_checkpoint)
 
-import onnx
 from gle.deployment import ONNXPoseModel, load_pose_model
 
 TOOL = osp.join(REPO, 'tools', 'deployment', 'pytorch2onnx.py')

@@ -97,9 +97,8 @@ def load_average():
 
 def environment():
     import mmpose
-    import onnxruntime
-
     import onnx
+    import onnxruntime
     env = dict(
         python=platform.python_version(),
         torch=torch.__version__,
