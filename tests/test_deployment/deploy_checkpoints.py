@@ -35,10 +35,11 @@ def _save_init_checkpoint():
 
 def small_input_options(size: int) -> dict:
     """--cfg-options that shrink a config's input and heatmaps to
-    ``size`` x ``size`` (codec, test pipeline); the network is unchanged."""
+    ``size`` x ``size`` (the codec inside the head's ``PairAwareHeatmap``
+    decoder, the test pipeline); the network is unchanged."""
     return {
-        'model.head.decoder.input_size': (size, size),
-        'model.head.decoder.heatmap_size': (size, size),
+        'model.head.decoder.codec.input_size': (size, size),
+        'model.head.decoder.codec.heatmap_size': (size, size),
         'test_dataloader.dataset.pipeline.2.input_size': (size, size),
     }
 
