@@ -9,7 +9,8 @@ from .det_processing import (batched_nms, det_settings_from_config, nms,
                              postprocess_detections, preprocess_det_image)
 from .detector_export_wrapper import DetectorExportWrapper
 from .heatmap_export_wrapper import HeatmapExportWrapper
-from .metadata import METADATA_KEY, read_metadata, write_metadata
+from .metadata import (METADATA_KEY, ONNXTaskError, read_metadata,
+                       write_metadata)
 from .model_loading import load_detector, load_pose_model
 from .onnx_detector import ONNXDetector
 from .onnx_export import (DEFAULT_OPSET, EXPORTERS, check_onnx,
@@ -23,7 +24,8 @@ __all__ = [
     'HeatmapExportWrapper', 'DetectorExportWrapper', 'export_pose_model',
     'export_detector', 'export_onnx', 'check_onnx', 'load_pose_model',
     'load_detector', 'create_session', 'read_metadata', 'write_metadata',
-    'METADATA_KEY', 'DEFAULT_OPSET', 'EXPORTERS', 'flip_heatmaps_np',
-    'check_image', 'nms', 'batched_nms', 'postprocess_detections',
-    'preprocess_det_image', 'det_settings_from_config'
+    'METADATA_KEY', 'ONNXTaskError', 'DEFAULT_OPSET', 'EXPORTERS',
+    'flip_heatmaps_np', 'check_image', 'nms', 'batched_nms',
+    'postprocess_detections', 'preprocess_det_image',
+    'det_settings_from_config'
 ]

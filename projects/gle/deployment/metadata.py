@@ -17,6 +17,20 @@ METADATA_KEY = 'gle_deploy'
 FORMAT_VERSION = 1
 
 
+class ONNXTaskError(ValueError):
+    """An exported file of the other task: a detector where a pose model is
+    expected, or the reverse.
+
+    Args:
+        message (str): The error message.
+        task (str): What the file is (``'pose'`` or ``'detector'``).
+    """
+
+    def __init__(self, message: str, task: str) -> None:
+        super().__init__(message)
+        self.task = task
+
+
 def to_builtin(obj: Any) -> Any:
     """Convert configs, tuples and numpy values to JSON-ready builtins.
 
@@ -82,6 +96,10 @@ def read_metadata(session, onnx_file: str, task: str) -> dict:
 
     Returns:
         dict: The stored settings, lists turned into tuples.
+
+    Raises:
+        ValueError: No settings, or settings of another format version.
+        ONNXTaskError: The file is a model of the other task.
     """
     props = session.get_modelmeta().custom_metadata_map
     if METADATA_KEY not in props:
@@ -97,7 +115,8 @@ def read_metadata(session, onnx_file: str, task: str) -> dict:
                          're-export the model with this version')
     if meta.get('task') != task:
         tool = {'pose': 'ONNXPoseModel', 'detector': 'ONNXDetector'}
-        raise ValueError(
+        raise ONNXTaskError(
             f'{onnx_file} is a {meta.get("task")} model, not a {task} '
-            f'model: load it with {tool.get(meta.get("task"), "?")}')
+            f'model: load it with {tool.get(meta.get("task"), "?")}',
+            task=meta.get('task'))
     return lists_to_tuples(meta)
