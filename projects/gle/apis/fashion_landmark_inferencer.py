@@ -24,14 +24,12 @@ from mmpose.registry import INFERENCERS
 from mmpose.structures import PoseDataSample
 
 from .backends import TorchClothingDetector, TorchHeatmapModel
-from .box_input import (boxes_of_input, check_given_boxes, clip_boxes,
-                        parse_box_rows)
-from .detections import select_detections
+from .box_input import boxes_of_input, check_given_boxes
+from .detections import choose_boxes
 from .drawing import (default_palette, draw_fashion_landmarks,
                       palette_from_detector)
-from .inputs import (InputError, check_image, check_not_overwritten,
-                     find_inputs, image_records, list_records, open_video,
-                     read_image)
+from .inputs import (InputError, check_not_overwritten, find_inputs,
+                     image_records, list_records, load_input, open_video)
 from .model_init import init_pose_model
 from .results import sample_to_dict
 from .topdown_prediction import image_sample, predict_crops
@@ -340,44 +338,18 @@ class FashionLandmarkInferencer(Pose2DInferencer):
                           nms_thr: float = 0.3,
                           fallback_whole_image: bool = False,
                           warn_clipped: bool = True):
-        """Read one image, choose its boxes, crop them.
-
-        Boxes come from ``bboxes`` when given (even an empty list: no
-        items; clipped to the image with a warning), else from the detector,
-        else the whole image is one item of unknown clothes type. When the
-        detector finds nothing there are no items, unless
-        ``fallback_whole_image``.
+        """Read one image, choose its boxes (``choose_boxes``), crop them.
 
         Returns:
             tuple[dict, np.ndarray]: ``dict(batch, meta)`` and the BGR image.
         """
-        image, meta = self._load(input, index)
-        height, width = image.shape[:2]
-        whole = dict(
-            bbox=[0., 0., float(width), float(height)],
-            det_score=None,
-            clothes_type=None)
-        if bboxes is not None:
-            where = meta['img_name']
-            boxes = clip_boxes(
-                parse_box_rows(bboxes, where=f'{where}: bboxes'),
-                width,
-                height,
-                where,
-                warn=warn_clipped)
-            source = 'boxes'
-        elif self.detector is not None:
-            boxes = select_detections(
-                self.detector(image),
-                self.detector.dataset_meta.get('classes') or (), bbox_thr,
-                nms_thr, self.det_cat_ids)
-            source = 'detector'
-            if not boxes and fallback_whole_image:
-                boxes, source = [whole], 'whole_image'
-        else:
-            boxes, source = [whole], 'whole_image'
-        meta.update(box_source=source, ori_shape=(height, width))
-
+        image, meta = load_input(
+            input, index, self.video_info.name if self._video_input else None)
+        boxes, source = choose_boxes(image, meta['img_name'], bboxes,
+                                     self.detector, bbox_thr, nms_thr,
+                                     self.det_cat_ids, fallback_whole_image,
+                                     warn_clipped)
+        meta.update(box_source=source, ori_shape=image.shape[:2])
         data_info = dict(
             img=image, img_path=meta['img_path'], **self.model.dataset_meta)
         crops = []
@@ -394,25 +366,6 @@ class FashionLandmarkInferencer(Pose2DInferencer):
             crops.append(data)
         batch = self.collate_fn(crops) if crops else None
         return dict(batch=batch, meta=meta), image
-
-    def _load(self, input, index: int) -> Tuple[np.ndarray, dict]:
-        if isinstance(input, dict):
-            return read_image(input['path']), dict(
-                img_path=input['path'],
-                img_name=input['name'],
-                pred_name=input['pred_name'])
-        image = check_image(input)
-        if self._video_input:
-            name = self.video_info.name
-            return image, dict(
-                img_path=name,
-                img_name=f'{name} frame {index + 1}',
-                frame=index + 1)
-        name = f'{index}.jpg'.rjust(10, '0')  # as MMPose names arrays
-        return image, dict(
-            img_path=name,
-            img_name=name,
-            pred_name=osp.splitext(name)[0] + '.json')
 
     # ------------------------------------------------------------- forward
     @torch.no_grad()

@@ -7,7 +7,7 @@ and go on.
 import os
 import os.path as osp
 import warnings
-from typing import Dict, List, Sequence, Tuple
+from typing import Dict, List, Optional, Sequence, Tuple
 
 import mmcv
 import numpy as np
@@ -301,3 +301,37 @@ def find_inputs(path: str,
     check_outside_drawings(path, vis_out_dir)
     rels = list_images(path, exclude=(vis_out_dir, pred_out_dir))
     return kind, [osp.join(path, rel) for rel in rels]
+
+
+def load_input(input,
+               index: int,
+               video_name: Optional[str] = None) -> Tuple[np.ndarray, dict]:
+    """Read (or check) one input of ``FashionLandmarkInferencer``.
+
+    Args:
+        input (dict | np.ndarray): An image record (``image_records``,
+            ``list_records``) or a BGR array (a video frame when
+            ``video_name`` is given).
+        index (int): Its index among the inputs.
+        video_name (str, optional): The video the frame belongs to.
+
+    Returns:
+        tuple[np.ndarray, dict]: The BGR image and its names: ``img_path``,
+        ``img_name`` and ``pred_name`` (the JSON file) or ``frame``.
+    """
+    if isinstance(input, dict):
+        return read_image(input['path']), dict(
+            img_path=input['path'],
+            img_name=input['name'],
+            pred_name=input['pred_name'])
+    image = check_image(input)
+    if video_name is not None:
+        return image, dict(
+            img_path=video_name,
+            img_name=f'{video_name} frame {index + 1}',
+            frame=index + 1)
+    name = f'{index}.jpg'.rjust(10, '0')  # as MMPose names arrays
+    return image, dict(
+        img_path=name,
+        img_name=name,
+        pred_name=osp.splitext(name)[0] + '.json')
