@@ -4,7 +4,10 @@ What ``TopdownPoseEstimator.test_step`` computes (``data_preprocessor``,
 ``HeatmapHead.predict``'s flip test and decoding, ``add_pred_to_datasample``),
 recomposed around ``heatmap_model`` (the backend: PyTorch, or another runtime
 that maps the same normalised crops to the same heatmaps), so that every
-backend shares the flip test, the codec and the coordinate transform.
+backend shares the flip test, the codec and the coordinate transform:
+:func:`predict_crops` on Tensors (the PyTorch model's ``data_preprocessor``,
+flip test and head), :func:`predict_crops_numpy` the same steps on numpy
+arrays (the onnxruntime backend, no PyTorch operator).
 """
 from typing import Callable, List
 
@@ -59,6 +62,63 @@ def predict_crops(model: nn.Module, heatmap_model: Callable,
         sample.pred_instances.clothes_types = \
             sample.gt_instances.clothes_types
     return samples
+
+
+def predict_crops_numpy(model, heatmap_model: Callable,
+                        batch: dict) -> List[PoseDataSample]:
+    """:func:`predict_crops` in numpy, step for step: the flip test of
+    ``model.test_cfg`` (``flip_mode='heatmap'``, as mmpose's
+    ``flip_heatmaps``: the mirrored crops' heatmaps mirrored back,
+    left/right swapped by ``flip_indices``, shifted if ``shift_heatmap``,
+    averaged ``(a + b) * 0.5``), decoding one sample at a time by
+    ``model.codec`` (as ``BaseHead.decode`` does for numpy codecs) and the
+    transform to image pixels of ``add_pred_to_datasample``.
+
+    Args:
+        model (ONNXPoseEstimator): ``test_cfg`` and ``codec``.
+        heatmap_model (Callable): Normalised crops, float32 ndarray
+            (N, 3, H, W) -> heatmaps, ndarray (N, K, h, w).
+        batch (dict): Collated outputs of ``model.pack`` (``inputs``: list
+            of (3, H, W) crops, already normalised; ``data_samples``); the
+            data samples' gt_instances carry ``clothes_types``.
+
+    Returns:
+        list[PoseDataSample]: As :func:`predict_crops`.
+    """
+    from gle.deployment import flip_heatmaps_np
+
+    crops, samples = np.stack(batch['inputs']), batch['data_samples']
+    test_cfg = model.test_cfg
+    heatmaps = heatmap_model(crops)
+    if test_cfg.get('flip_test', False):
+        mode = test_cfg.get('flip_mode', 'heatmap')
+        if mode != 'heatmap':
+            raise ValueError(f"flip_mode {mode!r}: the numpy flip test "
+                             "supports 'heatmap' only")
+        flipped = flip_heatmaps_np(
+            heatmap_model(np.ascontiguousarray(crops[..., ::-1])),
+            flip_indices=samples[0].metainfo['flip_indices'],
+            shift_heatmap=test_cfg.get('shift_heatmap', False))
+        heatmaps = (heatmaps + flipped) * 0.5
+    for sample, sample_heatmaps in zip(samples, heatmaps):
+        keypoints, scores = model.codec.decode(sample_heatmaps)
+        visible = scores
+        if isinstance(scores, tuple) and len(scores) == 2:
+            scores, visible = scores
+        meta = sample.metainfo
+        # TopdownPoseEstimator.add_pred_to_datasample
+        keypoints[..., :2] = keypoints[..., :2] / meta['input_size'] \
+            * meta['input_scale'] + meta['input_center'] \
+            - 0.5 * meta['input_scale']
+        gt = sample.gt_instances
+        sample.pred_instances = InstanceData(
+            keypoints=keypoints,
+            keypoint_scores=scores,
+            keypoints_visible=visible,
+            bboxes=gt.bboxes,
+            bbox_scores=gt.bbox_scores,
+            clothes_types=gt.clothes_types)
+    return list(samples)
 
 
 def image_sample(samples: List[PoseDataSample], meta: dict, num_keypoints: int,
