@@ -2,7 +2,9 @@
 (clothing detector -> GLE landmarks per box -> JSON and drawings; used by
 tools/infer.py), its replaceable backends and the strict checkpoint
 loading."""
-from .backends import TorchClothingDetector, TorchHeatmapModel
+from .backend_options import BACKENDS
+from .backends import (ONNXPoseEstimator, TorchClothingDetector,
+                       TorchHeatmapModel)
 from .box_input import (CLOTHES_TYPE_NAMES, clip_boxes, find_boxes,
                         load_boxes_file, parse_box_rows)
 from .checkpoint_loading import (CheckpointMismatchError,
@@ -14,8 +16,9 @@ from .inputs import (IMAGE_EXTS, VIDEO_EXTS, InputError, find_inputs,
 from .model_init import init_clothing_detector, init_pose_model
 
 __all__ = [
-    'FashionLandmarkInferencer', 'TorchHeatmapModel', 'TorchClothingDetector',
-    'init_pose_model', 'init_clothing_detector', 'load_checkpoint_checked',
+    'FashionLandmarkInferencer', 'BACKENDS', 'TorchHeatmapModel',
+    'TorchClothingDetector', 'ONNXPoseEstimator', 'init_pose_model',
+    'init_clothing_detector', 'load_checkpoint_checked',
     'CheckpointMismatchError', 'draw_fashion_landmarks', 'default_palette',
     'parse_box_rows', 'load_boxes_file', 'find_boxes', 'clip_boxes',
     'CLOTHES_TYPE_NAMES', 'InputError', 'find_inputs', 'list_images',

@@ -4,6 +4,10 @@ image -> clothing boxes (detector, given boxes, or the whole image) -> the
 config's test pipeline per box -> pose backend (heatmaps) -> flip test and the
 config's codec -> 8 landmarks per item, the slots its clothes type does not
 have marked absent -> ``PoseDataSample`` per image -> drawing and JSON.
+
+``backend='pytorch'`` runs the config's model and checkpoint;
+``backend='onnxruntime'`` runs their ONNX export with the same settings,
+with cv2/numpy crops, flip test and decoding.
 """
 import logging
 import os.path as osp
@@ -23,7 +27,10 @@ from mmpose.apis.inferencers import Pose2DInferencer
 from mmpose.registry import INFERENCERS
 from mmpose.structures import PoseDataSample
 
-from .backends import TorchClothingDetector, TorchHeatmapModel
+from .backend_options import (WHOLE_IMAGE, check_backend_args,
+                              is_detector_config, note_unused_checkpoint)
+from .backends import (ONNXPoseEstimator, TorchClothingDetector,
+                       TorchHeatmapModel, load_onnx_detector)
 from .box_input import boxes_of_input, check_given_boxes
 from .detections import choose_boxes
 from .drawing import (default_palette, draw_fashion_landmarks,
@@ -32,19 +39,11 @@ from .inputs import (InputError, check_not_overwritten, find_inputs,
                      image_records, list_records, load_input, open_video)
 from .model_init import init_pose_model
 from .results import sample_to_dict
-from .topdown_prediction import image_sample, predict_crops
+from .topdown_prediction import (image_sample, predict_crops,
+                                 predict_crops_numpy)
 from .video_outputs import VideoOutputs
 
 InputsType = Union[str, Path, np.ndarray, Sequence[Union[str, np.ndarray]]]
-_WHOLE_IMAGE = ('whole_image', 'whole-image')
-
-
-def _is_detector_config(det_model) -> bool:
-    """A detector config (path or Config), as opposed to none, the whole
-    image, or a detector backend object."""
-    if isinstance(det_model, str):
-        return det_model not in _WHOLE_IMAGE
-    return isinstance(det_model, (Config, dict))
 
 
 @INFERENCERS.register_module()
@@ -62,7 +61,11 @@ class FashionLandmarkInferencer(Pose2DInferencer):
     The pose model's forward (``heatmap_model``: normalised crops ->
     heatmaps) and the detector (``detector``: image -> raw detections) are
     replaceable backends (:mod:`gle.apis.backends`); cropping, flip test,
-    decoding, filtering and NMS are shared.
+    decoding, filtering and NMS are shared. ``backend='onnxruntime'`` runs
+    the models exported by tools/deployment/pytorch2onnx.py instead of the
+    checkpoints (docs/deployment.md): the config still gives the metainfo,
+    the test pipeline (in cv2/numpy), the flip test and the codec (in
+    numpy), and the same JSON and drawings come out.
 
     Example::
 
@@ -78,12 +81,19 @@ class FashionLandmarkInferencer(Pose2DInferencer):
         >>> for result in inferencer('photos/', pred_out_dir='out/pred',
         ...                          vis_out_dir='out/vis'):
         ...     pass
+        >>> # the same from the ONNX exports, with onnxruntime
+        >>> inferencer = FashionLandmarkInferencer(
+        ...     'configs/gle/td-hm_vgg16-gle2_1xb50-30e_'
+        ...     'deepfashion-c-224x224.py', backend='onnxruntime',
+        ...     onnx='pose.onnx', det_onnx='det.onnx', num_threads=1)
 
     Args:
         model (str | Path | Config): GLE config (configs/gle/).
-        weights (str): Its checkpoint.
+        weights (str): Its checkpoint (the ``'pytorch'`` backend; not read
+            by ``'onnxruntime'``, which runs the weights in ``onnx``).
         device (str, optional): ``'cpu'``, ``'cuda'``, ``'cuda:1'`` ...
-            Default: a GPU when there is one (``mmengine.device``).
+            Default: a GPU when there is one (``mmengine.device``); the
+            ``'onnxruntime'`` backend runs on the CPU.
         scope (str): The pose model's default scope. Default: 'mmpose'.
         det_model (str | Path | Config | callable, optional): Clothing
             detector config (configs/det/), or a detector backend (see
@@ -95,6 +105,14 @@ class FashionLandmarkInferencer(Pose2DInferencer):
         det_cat_ids (int | Sequence[int], optional): Detector labels to keep
             (all by default; ours are 0 upper, 1 lower, 2 full).
         show_progress (bool): Show a progress bar. Default: False.
+        backend (str): ``'pytorch'`` (default) or ``'onnxruntime'``.
+        onnx (str, optional): The pose model of ``model`` exported to ONNX
+            (required by ``'onnxruntime'``; exported from another config, or
+            the detector's file, is an error naming it).
+        det_onnx (str, optional): The clothing detector exported to ONNX
+            (``--det``), the ``'onnxruntime'`` backend's detector.
+        num_threads (int, optional): onnxruntime intra-op threads of each
+            model. None: onnxruntime's default (one per physical core).
     """
 
     preprocess_kwargs: set = {
@@ -115,18 +133,28 @@ class FashionLandmarkInferencer(Pose2DInferencer):
                  det_model=None,
                  det_weights: Optional[str] = None,
                  det_cat_ids: Optional[Union[int, Sequence[int]]] = None,
-                 show_progress: bool = False) -> None:
+                 show_progress: bool = False,
+                 backend: str = 'pytorch',
+                 onnx: Optional[str] = None,
+                 det_onnx: Optional[str] = None,
+                 num_threads: Optional[int] = None) -> None:
         model = str(model) if isinstance(model, Path) else model
         det_model = str(det_model) if isinstance(det_model, Path) \
             else det_model
         if isinstance(model, str) and not osp.isfile(model):
             raise FileNotFoundError(f'pose config not found: {model}')
-        if det_weights is not None and det_model is None:
-            raise ValueError('a detector checkpoint was given without its '
-                             'detector config (--det-config)')
-        if _is_detector_config(det_model) and det_weights is None:
-            raise ValueError('a detector config was given without its '
-                             'checkpoint (--det-checkpoint)')
+        device = check_backend_args(
+            backend,
+            weights,
+            device,
+            det_model,
+            det_weights,
+            is_detector_config(det_model),
+            onnx=onnx,
+            det_onnx=det_onnx,
+            num_threads=num_threads)
+        self.backend = backend
+        self._onnx = dict(onnx=onnx, det_onnx=det_onnx, threads=num_threads)
         self.skipped: List[str] = []
         self.video_info: Optional[VideoOutputs] = None
         self._vis_out_dir = ''
@@ -156,18 +184,37 @@ class FashionLandmarkInferencer(Pose2DInferencer):
                     device: str) -> torch.nn.Module:
         """The pose model, its checkpoint strictly checked (not mmengine's
         non-strict ``_load_checkpoint_to_model``) and read inside
-        ``safe_checkpoint_loading``."""
+        ``safe_checkpoint_loading``; with onnxruntime its export, checked
+        against the config (``ONNXPoseEstimator``)."""
+        if self.backend == 'onnxruntime':
+            model = ONNXPoseEstimator(cfg, self._onnx['onnx'],
+                                      self._onnx['threads'])
+            note_unused_checkpoint(weights, model.onnx_file,
+                                   model.runtime.meta)
+            return model
         return init_pose_model(cfg, weights, device)
+
+    def _init_pipeline(self, cfg: Config):
+        """The config's test pipeline; with onnxruntime its cv2/numpy
+        version, normalisation included (``ONNXPoseEstimator.pack``)."""
+        if self.backend == 'onnxruntime':
+            return self.model.pack
+        return super()._init_pipeline(cfg)
 
     def _init_collate(self, cfg: Config):
         """``pseudo_collate`` unless the config names a ``collate_fn``
-        (mmengine's lookup warns that mmpose has no function registry)."""
-        if cfg.test_dataloader.get('collate_fn') is not None:
+        (mmengine's lookup warns that mmpose has no function registry) for
+        the PyTorch model."""
+        if self.backend == 'pytorch' and \
+                cfg.test_dataloader.get('collate_fn') is not None:
             return super()._init_collate(cfg)
         return pseudo_collate
 
     def _init_heatmap_model(self):
-        """The pose backend: crops (N, 3, H, W) -> heatmaps (N, K, h, w)."""
+        """The pose backend: crops (N, 3, H, W) -> heatmaps (N, K, h, w),
+        Tensors (PyTorch) or float32 ndarrays (onnxruntime)."""
+        if self.backend == 'onnxruntime':
+            return self.model.runtime
         return TorchHeatmapModel(self.model, config=self.cfg.filename)
 
     def _init_detector(self,
@@ -177,11 +224,15 @@ class FashionLandmarkInferencer(Pose2DInferencer):
                        device: Optional[str] = None) -> None:
         """``self.detector``: None (no detector), the PyTorch clothing
         detector (checkpoint strictly checked, not ``DetInferencer``'s
-        non-strict loading), or a given detector backend."""
-        if det_model is None or (isinstance(det_model, str)
-                                 and det_model in _WHOLE_IMAGE):
+        non-strict loading), the onnxruntime one (``det_onnx``) or a given
+        detector backend."""
+        if self._onnx['det_onnx'] is not None:
+            self.detector = load_onnx_detector(self._onnx['det_onnx'],
+                                               self._onnx['threads'])
+        elif det_model is None or (isinstance(det_model, str)
+                                   and det_model in WHOLE_IMAGE):
             self.detector = None
-        elif _is_detector_config(det_model):
+        elif is_detector_config(det_model):
             if isinstance(det_model, dict):
                 det_model = Config(dict(det_model))
             self.detector = TorchClothingDetector(det_model, det_weights,
@@ -379,7 +430,9 @@ class FashionLandmarkInferencer(Pose2DInferencer):
             ``gle.apis.topdown_prediction``: keypoints in image pixels,
             clipped to it unless ``keep_outside``, absent slots marked).
         """
-        samples = [] if inputs['batch'] is None else predict_crops(
+        predict = predict_crops_numpy if self.backend == 'onnxruntime' \
+            else predict_crops
+        samples = [] if inputs['batch'] is None else predict(
             self.model, self.heatmap_model, inputs['batch'])
         return [
             image_sample(samples, inputs['meta'],
