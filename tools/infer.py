@@ -6,6 +6,9 @@
         [--det-score-thr 0.3] [--nms-thr 0.3] [--kpt-thr 0.3]
         [--det-cat-ids 0 1 2] [--fallback-whole-image] [--keep-outside]
         [--no-draw] [--radius 3] [--thickness 2] [--device cpu|cuda|cuda:1]
+    python tools/infer.py INPUT POSE_CONFIG [POSE_CHECKPOINT]
+        --backend onnxruntime --onnx pose.onnx [--det-onnx det.onnx]
+        [--num-threads N] [the options above but --device]
 
 INPUT is an image, a folder (its images, searched recursively) or a video
 (.mp4, .avi, .mov, .mkv, ...). Without a detector each image is one item of
@@ -32,6 +35,16 @@ and the image is still drawn (unchanged); a summary names such images.
 outside the image are clipped to its border unless ``--keep-outside``. An
 output folder inside the input folder is never read as input.
 
+``--backend onnxruntime`` runs the models exported by
+tools/deployment/pytorch2onnx.py (``--onnx``: the pose model of POSE_CONFIG;
+``--det-onnx``: the detector, exported with ``--det``) on the CPU, with the
+same JSON and drawings (docs/deployment.md). POSE_CONFIG still gives the
+landmark metainfo, the test pipeline, the flip test and the codec; the
+weights are those inside the .onnx file, so POSE_CHECKPOINT may be left out
+and is not read (a warning says so when its file name is not the one the
+.onnx was exported from). An .onnx exported from another config, or the
+detector's file given as ``--onnx``, is an error naming the file.
+
 This is a command line around ``gle.apis.FashionLandmarkInferencer``, which
 does all of the above (docs/inference.md).
 
@@ -44,6 +57,9 @@ import sys
 
 from tqdm import tqdm
 
+#: ``--backend`` values (gle.apis.BACKENDS, without importing gle for --help)
+BACKENDS = ('pytorch', 'onnxruntime')
+
 
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(
@@ -51,11 +67,34 @@ def parse_args(argv=None):
         '(GLE) in images, folders of images or videos')
     parser.add_argument('input', help='image, folder of images, or video')
     parser.add_argument('pose_config', help='GLE config (configs/gle/)')
-    parser.add_argument('pose_checkpoint', help='GLE checkpoint')
+    parser.add_argument(
+        'pose_checkpoint',
+        nargs='?',
+        help='GLE checkpoint (required with --backend pytorch; not read '
+        'with --backend onnxruntime)')
     parser.add_argument(
         '--det-config', help='clothing detector config (configs/det/)')
     parser.add_argument(
         '--det-checkpoint', help='clothing detector checkpoint')
+    parser.add_argument(
+        '--backend',
+        choices=BACKENDS,
+        default='pytorch',
+        help='run the checkpoints with PyTorch (default) or their ONNX '
+        'exports with onnxruntime (--onnx, --det-onnx)')
+    parser.add_argument(
+        '--onnx',
+        help='the pose model of POSE_CONFIG exported by '
+        'tools/deployment/pytorch2onnx.py (--backend onnxruntime)')
+    parser.add_argument(
+        '--det-onnx',
+        help='the clothing detector exported with pytorch2onnx.py --det '
+        '(--backend onnxruntime)')
+    parser.add_argument(
+        '--num-threads',
+        type=int,
+        help='onnxruntime threads per model (default: onnxruntime\'s, one '
+        'per physical core)')
     parser.add_argument(
         '--boxes',
         help='JSON file of boxes per image: {"<image file name>": '
@@ -168,6 +207,10 @@ def run(args) -> int:
     from gle.apis import (FashionLandmarkInferencer, find_inputs,
                           load_boxes_file)
 
+    if args.backend == 'pytorch' and not args.pose_checkpoint:
+        raise ValueError('POSE_CHECKPOINT is required with --backend '
+                         'pytorch (--backend onnxruntime runs --onnx '
+                         'instead)')
     # fail on a missing, unsupported or empty input before loading models
     pred_dir, vis_dir = _out_dirs(args)
     kind, images = find_inputs(args.input, vis_dir or '', pred_dir)
@@ -179,7 +222,11 @@ def run(args) -> int:
         device=args.device,
         det_model=args.det_config,
         det_weights=args.det_checkpoint,
-        det_cat_ids=args.det_cat_ids)
+        det_cat_ids=args.det_cat_ids,
+        backend=args.backend,
+        onnx=args.onnx,
+        det_onnx=args.det_onnx,
+        num_threads=args.num_threads)
     results = inferencer(
         args.input,
         return_datasamples=True,
@@ -210,9 +257,10 @@ def main(argv=None) -> int:
     args = parse_args(argv)
     try:
         return run(args)
-    except (OSError, ValueError) as e:
-        # missing files, InputError, CheckpointMismatchError and malformed
-        # --boxes: the message says what and where
+    except (OSError, ValueError, ImportError) as e:
+        # missing files, InputError, CheckpointMismatchError, malformed
+        # --boxes, .onnx files that do not fit, onnxruntime not installed:
+        # the message says what and where
         print(f'error: {e}', file=sys.stderr)
         return 1
 
