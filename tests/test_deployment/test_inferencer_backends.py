@@ -61,6 +61,12 @@ def _run(inferencer, **kwargs):
         [r['visualization'][0] for r in results]
 
 
+@pytest.fixture(scope='module')
+def reference(pytorch):
+    """The PyTorch backend's results with the detector."""
+    return _run(pytorch, bbox_thr=DET_THR)
+
+
 def test_the_backends_are_what_they_say(ort):
     assert isinstance(ort.model, ONNXPoseEstimator)
     assert isinstance(ort.heatmap_model, ONNXPoseModel)
@@ -68,8 +74,8 @@ def test_the_backends_are_what_they_say(ort):
     assert ort.pipeline == ort.model.pack  # cv2/numpy crops
 
 
-def test_detector_and_pose_give_the_pytorch_results(pytorch, ort):
-    ref, ref_drawn = _run(pytorch, bbox_thr=DET_THR)
+def test_detector_and_pose_give_the_pytorch_results(reference, ort):
+    ref, ref_drawn = reference
     ours, drawn = _run(ort, bbox_thr=DET_THR)
     items = [
         assert_same_result(a, b, box_tol=BOX_TOL) for a, b in zip(ours, ref)
@@ -80,6 +86,21 @@ def test_detector_and_pose_give_the_pytorch_results(pytorch, ort):
     # boxes 1e-2 px apart can round to other pixels
     assert max(differing_pixels(a, b)
                for a, b in zip(drawn, ref_drawn)) < 0.005
+
+
+def test_the_pytorch_detector_with_the_onnxruntime_pose_model(
+        reference, files):
+    mixed = FashionLandmarkInferencer(
+        DEMO_CONFIG,
+        backend='onnxruntime',
+        onnx=files.pose,
+        det_model=DET_CONFIG,
+        det_weights=files.det_ckpt)
+    ref, ref_drawn = reference
+    ours, drawn = _run(mixed, bbox_thr=DET_THR)
+    for a, b in zip(ours, ref):
+        assert assert_same_result(a, b) > 1  # the very same boxes
+    assert all(differing_pixels(a, b) == 0 for a, b in zip(drawn, ref_drawn))
 
 
 def test_given_boxes_and_whole_images_give_the_pytorch_results(

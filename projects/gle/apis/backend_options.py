@@ -104,7 +104,7 @@ def note_unused_checkpoint(weights: Optional[str], onnx_file: str,
     if not weights:
         return
     source = (meta.get('source') or {}).get('checkpoint')
-    same = source == osp.basename(weights)
+    same = source in (None, osp.basename(weights))
     print_log(
         f'the pose checkpoint {weights} is not read: the onnxruntime '
         f'backend runs the weights inside {onnx_file}' +
