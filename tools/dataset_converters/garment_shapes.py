@@ -53,8 +53,10 @@ class Garment:
         landmarks (np.ndarray): (n, 2) in DeepFashion order.
         neck (np.ndarray | None): The neckline (left corner to right
             corner), traced with a fine trim line; ``None`` for bottoms.
-        anchors (dict): Canonical-frame reference points for details (the
-            neckline dip, waist height and half-width, crotch...); not
+        anchors (dict): Canonical-frame reference values for details:
+            ``scale`` (bodice size), ``neck_dip`` (y), ``armpit`` (right
+            armpit), ``waist`` (right waist corner), ``waistband`` (its
+            height), ``crotch``; ``None`` where the garment has none. Not
             changed by :meth:`map`.
     """
 
@@ -229,6 +231,7 @@ def _make_upper(rng, kind, neck_depth):
         'trim')
     g.neck = body['neck']
     g.anchors = dict(
+        scale=1.0,
         neck_dip=float(body['neck'][:, 1].max()),
         armpit=np.array(arm_r),
         waist=None,
@@ -268,6 +271,7 @@ def _make_lower(rng, kind, neck_depth):
                   _lerp((-ww, 0.0), side_l, wb)]), 'trim')  # waistband
     g.neck = None
     g.anchors = dict(
+        scale=1.0,
         neck_dip=None,
         armpit=None,
         waist=np.array((ww, 0.0)),
@@ -327,6 +331,7 @@ def _make_full(rng, kind, neck_depth):
         ]), 'trim')
     g.neck = body['neck']
     g.anchors = dict(
+        scale=k,
         neck_dip=float(body['neck'][:, 1].max()),
         armpit=np.array(arm_r),
         waist=np.array(wr),
