@@ -13,7 +13,7 @@ import cv2
 import numpy as np
 
 #: width of a ``'seam'`` line, as a fraction of the garment height
-SEAM_WIDTH = 0.015
+SEAM_WIDTH = 0.022
 
 
 def _hsv(h, s, v):

@@ -10,10 +10,13 @@ import hashlib
 import os
 import os.path as osp
 
-from gle.datasets.raw_annotation import write_table
+from gle.datasets.raw_annotation import read_table, write_table
 
 #: the real files pad image_name to a fixed column with spaces
 NAME_WIDTH = 56
+#: the view list of the context set (not an FLD file; the readers ignore it)
+VIEW_FILE = osp.join('Anno', 'list_view.txt')
+VIEWS = ('front', 'back', 'side')
 
 
 def landmark_header(with_variation):
@@ -65,6 +68,40 @@ def write_lists(out_dir, records, with_variation):
     write_table(
         osp.join(out_dir, 'Eval', 'list_eval_partition.txt'),
         'image_name  evaluation_status', part_rows)
+
+
+def write_views(out_dir, records):
+    """Write ``Anno/list_view.txt``: ``image_name view yaw`` per record
+    (``view`` in :data:`VIEWS`, ``yaw`` in degrees, 0 front, 180 back)."""
+    write_table(
+        osp.join(out_dir, VIEW_FILE), 'image_name  view  yaw', [
+            f"{padded_name(r['image_name'])}{r['view']:<5}  {r['yaw']:+.1f}"
+            for r in records
+        ])
+
+
+def read_views(path):
+    """Read a view list: image name -> (view, yaw).
+
+    Raises:
+        FashionAnnotationError: The file is missing or malformed (from
+            ``read_table``).
+        ValueError: A malformed row, naming the file and line.
+    """
+    _, rows = read_table(path)
+    out = {}
+    for line_no, tokens in rows:
+        if len(tokens) != 3 or tokens[1] not in VIEWS:
+            raise ValueError(
+                f'{path}:{line_no}: expected "image_name view yaw" with view '
+                f'in {", ".join(VIEWS)}, got {" ".join(tokens)!r}; '
+                'regenerate the set')
+        try:
+            out[tokens[0]] = (tokens[1], float(tokens[2]))
+        except ValueError:
+            raise ValueError(f'{path}:{line_no}: yaw {tokens[2]!r} is not a '
+                             'number; regenerate the set') from None
+    return out
 
 
 def visibility_counts(records):

@@ -104,45 +104,44 @@ def densify(poly, closed=True, step=0.02):
     return np.concatenate(out) if out else p
 
 
+#: button radius and label half-size (fractions of the garment height)
+BUTTON_R = 0.035
+LABEL = (0.08, 0.045)
+
+
 def _buttons(x, y0, y1, r, n):
-    return [(_circle((x, y), r, 8), 'accent') for y in np.linspace(y0, y1, n)]
+    return [(_circle((x, y), r, 10), 'accent') for y in np.linspace(y0, y1, n)]
+
+
+def _yoke_band(half, y, h):
+    """A band across the back (shoulders or hips), in the accent colour."""
+    return _rect(0.0, y + 0.5 * h, half, 0.5 * h), 'accent'
 
 
 def _top_details(rng, g, kind, front):
+    """Front: a button placket down the chest (a tee may add a print);
+    back: a neck label and a yoke band across the shoulder blades."""
     nd = g.anchors['neck_dip']
     ax, ay = g.anchors['armpit']
     out = []
     if front:
-        if kind == 'blouse':
-            y1 = rng.uniform(0.5, 0.6)
-            out.append((_rect(0.0, 0.5 * (nd + y1), 0.025,
-                              0.5 * (y1 - nd)), 'trim'))
-            out += _buttons(0.0, nd + 0.05, y1 - 0.04, 0.02,
-                            int(rng.integers(3, 6)))
-        elif rng.random() < 0.6:  # chest print
-            c = (rng.uniform(-0.04, 0.04), nd + rng.uniform(0.13, 0.2))
-            r = rng.uniform(0.07, 0.11)
-            shape = int(rng.integers(0, 3))
-            if shape == 0:
-                poly = _circle(c, r, 16)
-            elif shape == 1:
-                poly = _star(c, r)
-            else:
-                poly = _rect(c[0], c[1], r, 0.7 * r)
+        y1 = rng.uniform(0.5, 0.6) if kind == 'blouse' else nd + 0.22
+        out.append((_rect(0.0, 0.5 * (nd + y1), 0.035,
+                          0.5 * (y1 - nd)), 'trim'))
+        n = int(rng.integers(4, 6)) if kind == 'blouse' else 3
+        out += _buttons(0.0, nd + 0.05, y1 - 0.04, BUTTON_R, n)
+        if kind == 'tee' and rng.random() < 0.5:  # a chest print
+            c = (0.45 * ax, nd + rng.uniform(0.1, 0.16))
+            r = rng.uniform(0.06, 0.08)
+            poly = _star(c, r) if rng.random() < 0.5 else _circle(c, r, 16)
             out.append((poly, 'accent'))
-        else:  # chest pocket on the wearer's left (x > 0 in a front view)
-            out.append((_rect(0.45 * ax, nd + 0.13, 0.055, 0.06), 'trim'))
-            if rng.random() < 0.5:  # and a short button placket
-                out += _buttons(0.0, nd + 0.04, nd + 0.14, 0.02, 2)
     else:
-        out.append((_rect(0.0, nd + 0.04, 0.04, 0.022), 'accent'))  # label
-        if kind == 'blouse' or rng.random() < 0.4:  # yoke seam
-            y = ay * rng.uniform(0.45, 0.6)
-            xs = np.linspace(-0.9 * ax, 0.9 * ax, 7)
-            out.append((np.stack([xs, y + 0.02 * (xs / ax)**2], 1), 'seam'))
-            if kind == 'blouse' and rng.random() < 0.6:  # box pleat
-                for x in (-0.05, 0.05):
-                    out.append((np.array([(x, y), (x, y + 0.12)]), 'seam'))
+        out.append((_rect(0.0, nd + 0.055, *LABEL), 'accent'))
+        y = max(nd + 0.13, ay * rng.uniform(0.5, 0.6))
+        out.append(_yoke_band(0.85 * ax, y, rng.uniform(0.07, 0.09)))
+        if kind == 'blouse' and rng.random() < 0.6:  # box pleat
+            for x in (-0.05, 0.05):
+                out.append((np.array([(x, y + 0.06), (x, y + 0.2)]), 'seam'))
     return out
 
 
@@ -150,22 +149,27 @@ def _bottom_details(rng, g, top, wb, ww, crotch, front, k=1.0, sides=True):
     """Details of trousers / skirts (and the lower part of a jumpsuit) below
     a waist at ``top`` of half-width ``ww``; ``k`` scales sizes; without
     ``sides`` no seam runs out to the hips (where a jumpsuit's long sleeves
-    end)."""
+    end).
+
+    Front: a waist button and a fly (trousers) or a button row (skirts),
+    slanted hip pockets; back: a waistband label and patch pockets with a
+    yoke (trousers) or a zip (skirts)."""
     body = g.parts[0][0]
     out = []
     y_wb = top + wb
     if front:
-        out.append((_circle((0.0, top + 0.5 * wb), 0.02 * k, 8), 'accent'))
+        out.append((_circle((0.0, top + 0.5 * wb), BUTTON_R * k,
+                            10), 'accent'))
         if crotch is not None:  # fly: a J-shaped stitch
             cy = crotch[1]
             x = 0.3 * ww
             out.append((np.array([(x, y_wb), (x, top + 0.75 * (cy - top)),
                                   (0.5 * x, top + 0.9 * (cy - top)),
                                   (0.0, top + 0.95 * (cy - top))]), 'seam'))
-        if crotch is None and rng.random() < 0.4:  # button-front skirt
-            out += _buttons(0.0, y_wb + 0.05, top + 0.45, 0.02 * k,
+        else:  # button-front skirt
+            out += _buttons(0.0, y_wb + 0.08, top + 0.45, BUTTON_R * k,
                             int(rng.integers(3, 5)))
-        elif sides:  # slanted front pockets at the hips
+        if sides:  # slanted front pockets at the hips
             y2 = y_wb + 0.12 * k
             for s in (-1, 1):
                 x2 = half_width(body, y2)
@@ -174,24 +178,29 @@ def _bottom_details(rng, g, top, wb, ww, crotch, front, k=1.0, sides=True):
                                (s * (0.75 * ww + 0.25 * x2), y_wb + 0.08 * k),
                                (s * x2, y2)]), 'seam'))
     else:
+        out.append((_rect(0.0, top + 0.5 * wb, LABEL[0] * k,
+                          0.5 * wb), 'accent'))  # waistband label
         if crotch is not None:  # yoke and patch pockets (jeans)
             y1 = y_wb + 0.05 * k
             if sides:
                 x1 = half_width(body, y1)
                 out.append((np.array([(-x1, y1), (0.0, y1 + 0.05 * k),
                                       (x1, y1)]), 'seam'))
-            hw = 0.22 * ww
+            hw = 0.3 * ww
             for s in (-1, 1):
-                out.append((_pocket(s * 0.5 * ww, y1 + 0.07 * k, hw,
-                                    0.85 * hw), 'trim'))
+                out.append((_pocket(s * 0.5 * ww, y1 + 0.06 * k, hw,
+                                    0.9 * hw), 'trim'))
         else:  # centre-back zip with its pull
             y1 = top + rng.uniform(0.3, 0.4)
             out.append((np.array([(0.0, y_wb), (0.0, y1)]), 'seam'))
-            out.append((_rect(0.0, y_wb + 0.025, 0.012, 0.025), 'accent'))
+            out.append((_rect(0.0, y_wb + 0.04, 0.02, 0.035), 'accent'))
     return out
 
 
 def _full_details(rng, g, kind, front):
+    """Front: buttons down the bodice (a dress may add a bow at the waist);
+    back: a neck label, a yoke band and a zip; the legs of a jumpsuit as
+    trousers."""
     nd = g.anchors['neck_dip']
     ax, _ = g.anchors['armpit']
     ww, waist_y = g.anchors['waist']
@@ -200,28 +209,21 @@ def _full_details(rng, g, kind, front):
     crotch = g.anchors['crotch']
     out = []
     if front:
-        choice = rng.random()
-        if kind == 'jumpsuit' or choice < 0.4:  # buttons down the bodice
-            out += _buttons(0.0, nd + 0.04 * k, waist_y - 0.05 * k, 0.02,
-                            int(rng.integers(3, 5)))
-        elif choice < 0.7:  # a bow on the belt
+        out += _buttons(0.0, nd + 0.04, waist_y - 0.04, BUTTON_R,
+                        int(rng.integers(3, 5)))
+        if kind == 'dress' and rng.random() < 0.5:  # a bow on the belt
             c = np.array((0.0, waist_y))
             r = 0.06 * k + 0.02
             out.append((np.array([c, c + (-r, -0.6 * r),
                                   c + (-r, 0.6 * r)]), 'accent'))
             out.append((np.array([c, c + (r, -0.6 * r),
                                   c + (r, 0.6 * r)]), 'accent'))
-        else:  # a print on the bodice
-            c = (0.0, 0.5 * (nd + waist_y))
-            out.append((_star(c, 0.16 * k), 'accent'))
     else:
-        out.append((_rect(0.0, nd + 0.03 * k, 0.035, 0.02), 'accent'))
+        out.append((_rect(0.0, nd + 0.045, *LABEL), 'accent'))
+        y = nd + 0.5 * (waist_y - nd) * rng.uniform(0.3, 0.4)
+        out.append(_yoke_band(0.6 * ax, y, 0.06))
         y1 = waist_y + (0.15 if crotch is None else 0.0)
-        out.append((np.array([(0.0, nd + 0.06 * k), (0.0, y1)]), 'seam'))
-        out.append((_rect(0.0, nd + 0.085 * k, 0.012, 0.025), 'accent'))
-        if rng.random() < 0.5:  # yoke seam
-            y = nd + 0.5 * (waist_y - nd) * rng.uniform(0.35, 0.5)
-            out.append((np.array([(-0.6 * ax, y), (0.6 * ax, y)]), 'seam'))
+        out.append((np.array([(0.0, y + 0.045), (0.0, y1)]), 'seam'))
     if crotch is not None:
         out += _bottom_details(
             rng, g, waist_y, bt, ww, crotch, front, k=0.6, sides=False)

@@ -22,8 +22,10 @@ which the FLD readers ignore and ``tools/analysis/ablation.py`` uses for
 per-view results.
 
 Image ``i`` draws from its own random stream (seed, i) and its view is
-scheduled (front, back, side in turn every 6 images, one garment kind of
-each), so any run of 18 images has every kind in every view. Usage::
+scheduled: blocks of 6 images (one garment of each kind) cycle through
+front, front, front, back, side, so 60% of the images are front views (front
+views dominate in FLD too) and any run of 30 images has every kind in every
+view. Usage::
 
     # into demo/data/fashion_context
     python tools/dataset_converters/make_context_fashion_data.py
@@ -41,7 +43,7 @@ import time
 import cv2
 import numpy as np
 
-from gle.datasets.raw_annotation import load_raw_annotations, write_table
+from gle.datasets.raw_annotation import load_raw_annotations
 
 # the shared garment modules live next to this script
 sys.path.insert(0, osp.dirname(osp.abspath(__file__)))
@@ -52,11 +54,12 @@ import garment_views as views  # noqa: E402
 
 REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 DEFAULT_OUT_DIR = osp.join(REPO_ROOT, 'demo', 'data', 'fashion_context')
-VIEW_FILE = osp.join('Anno', 'list_view.txt')
 
-#: images cycle through the kinds; every 6 images the view changes
+#: images cycle through the kinds; every 6 images the view changes, in the
+#: order of VIEW_CYCLE (60% front views, 20% back, 20% side)
 KINDS = ('tee', 'trousers', 'dress', 'blouse', 'skirt', 'jumpsuit')
-VIEWS = ('front', 'back', 'side')
+VIEWS = lists.VIEWS
+VIEW_CYCLE = ('front', 'front', 'front', 'back', 'side')
 MAX_ROTATION_DEG = 20.0
 #: yaw jitter (std, clip) of front and back views; three-quarter turn range
 YAW_JITTER_DEG = (5.0, 12.0)
@@ -71,7 +74,7 @@ def sample_view(rng, index):
     Front: yaw ~ 0, back: ~ 180 (normal jitter), side: 30-50 degrees off
     the front or the back, either way, facing front or back with equal odds.
     """
-    view = VIEWS[(index // len(KINDS)) % len(VIEWS)]
+    view = VIEW_CYCLE[(index // len(KINDS)) % len(VIEW_CYCLE)]
     if view == 'side':
         facing_front = rng.random() < 0.5
         yaw = rng.uniform(*SIDE_YAW_DEG) * (1 if rng.random() < 0.5 else -1)
@@ -131,29 +134,6 @@ def render_sample(rng, index, size):
     return img, rec
 
 
-def read_views(path):
-    """Read ``Anno/list_view.txt``: image name -> (view, yaw).
-
-    Raises:
-        ValueError: A malformed row, naming the file and line.
-    """
-    from gle.datasets.raw_annotation import read_table
-    _, rows = read_table(path)
-    out = {}
-    for line_no, tokens in rows:
-        if len(tokens) != 3 or tokens[1] not in VIEWS:
-            raise ValueError(
-                f'{path}:{line_no}: expected "image_name view yaw" with view '
-                f'in {", ".join(VIEWS)}, got {" ".join(tokens)!r}; '
-                'regenerate the set')
-        try:
-            out[tokens[0]] = (tokens[1], float(tokens[2]))
-        except ValueError:
-            raise ValueError(f'{path}:{line_no}: yaw {tokens[2]!r} is not a '
-                             'number; regenerate the set') from None
-    return out
-
-
 def _summary_lines(summary):
     s = summary
     var = s['variation_types']
@@ -192,9 +172,11 @@ The same command and seed give byte-identical files with the same numpy/OpenCV
 versions.
 
 ## How it differs from the demo set
-- Garments are seen from the **front**, from the **back** and in
-  three-quarter (**side**) views (yaw 30-50 degrees off the front or the
-  back), in equal numbers. The demo set has front views only.
+- Garments are seen from the **front** (60% of the images), from the
+  **back** (20%) and in three-quarter (**side**) views (20%; yaw 30-50
+  degrees off the front or the back, either way). The demo set has front
+  views only. Front views dominate, as in FLD (why: see
+  docs/context_benchmark.md).
 - Labels follow FLD: "left" is the same physical side of the garment, on the
   **image left in a front view and on the image right in a back view** (and
   in a side view facing back). A horizontal flip still swaps the pairs
@@ -244,7 +226,7 @@ Apache License 2.0, the same as the repository.
 def generate(out_dir=DEFAULT_OUT_DIR,
              num_train=600,
              num_val=100,
-             num_test=200,
+             num_test=300,
              seed=2019,
              size=160,
              jpeg_quality=90):
@@ -289,11 +271,7 @@ def generate(out_dir=DEFAULT_OUT_DIR,
         records.append(rec)
 
     lists.write_lists(out_dir, records, with_variation=True)
-    write_table(
-        osp.join(out_dir, VIEW_FILE), 'image_name  view  yaw', [
-            f"{lists.padded_name(r['image_name'])}{r['view']:<5}  "
-            f"{r['yaw']:+.1f}" for r in records
-        ])
+    lists.write_views(out_dir, records)
 
     summary = dict(
         out_dir=out_dir,
@@ -355,7 +333,7 @@ def contact_sheet(root,
         osp.join(root, 'Eval', 'list_eval_partition.txt'),
         has_variation=True,
         split=split)
-    view_of = read_views(osp.join(root, VIEW_FILE))
+    view_of = lists.read_views(osp.join(root, lists.VIEW_FILE))
     cell_h = cell_w = 0
     rows = []
     for view in views_shown:
@@ -413,7 +391,7 @@ def parse_args(argv=None):
         'repo)')
     p.add_argument('--num-train', type=int, default=600)
     p.add_argument('--num-val', type=int, default=100)
-    p.add_argument('--num-test', type=int, default=200)
+    p.add_argument('--num-test', type=int, default=300)
     p.add_argument('--seed', type=int, default=2019)
     p.add_argument(
         '--size', type=int, default=160, help='longer image side in pixels')
