@@ -1,5 +1,6 @@
-"""gle.apis on real photos with random weights: result structure, absent
-slots, detector path, drawing, checkpoint errors, MMPoseInferencer."""
+"""FashionLandmarkInferencer on real photos with random weights: result
+structure, absent slots, detector path, drawing, checkpoint errors,
+MMPoseInferencer."""
 import json
 import os.path as osp
 
@@ -10,8 +11,7 @@ from random_checkpoints import (DET_CONFIG, POSE_CONFIG, SAMPLE_DIR,
                                 SAMPLE_IMAGES, save_random_checkpoints)
 
 from gle.apis import (CheckpointMismatchError, FashionLandmarkInferencer,
-                      inference_fashion_landmarks, init_pose_model,
-                      load_boxes_file, parse_box_rows)
+                      init_pose_model, load_boxes_file, parse_box_rows)
 from gle.datasets import CLOTHES_TYPE_SLOTS, LANDMARK_NAMES
 
 LANDMARK_KEYS = {'name', 'x', 'y', 'score', 'present'}
@@ -30,8 +30,19 @@ def inferencer(checkpoints):
     return FashionLandmarkInferencer(
         POSE_CONFIG,
         checkpoints['pose'],
-        det_config=DET_CONFIG,
-        det_checkpoint=checkpoints['det'])
+        det_model=DET_CONFIG,
+        det_weights=checkpoints['det'])
+
+
+@pytest.fixture(scope='module')
+def pose_only(checkpoints):
+    return FashionLandmarkInferencer(POSE_CONFIG, checkpoints['pose'])
+
+
+def run(inferencer, image, **kwargs):
+    """The result of one image."""
+    [result] = next(inferencer(image, **kwargs))['predictions']
+    return result
 
 
 @pytest.fixture(scope='module')
@@ -55,9 +66,9 @@ def check_instance(inst, width, height):
             assert lm['x'] is lm['y'] is lm['score'] is None
 
 
-def test_whole_image_without_detector(inferencer, image):
+def test_whole_image_without_detector(pose_only, image):
     height, width = image.shape[:2]
-    result = inference_fashion_landmarks(image, inferencer.pose_model)
+    result = run(pose_only, image)
     assert (result['width'], result['height']) == (width, height)
     [inst] = result['instances']
     check_instance(inst, width, height)
@@ -66,7 +77,7 @@ def test_whole_image_without_detector(inferencer, image):
     assert inst['box_source'] == 'whole_image'
     assert all(lm['present'] for lm in inst['landmarks'])
     # grayscale input is accepted (converted to BGR)
-    gray = inference_fashion_landmarks(image[..., 0], inferencer.pose_model)
+    gray = run(pose_only, image[..., 0])
     assert len(gray['instances']) == 1
 
 
@@ -74,7 +85,7 @@ def test_given_boxes_force_the_clothes_type(inferencer, image):
     rows = [[20, 10, 180, 240, 0.8, 'lower'], [10, 5, 150, 120, 'upper'],
             [0, 0, 100, 100, None, 'full'],
             np.array([5., 5., 60., 90.])]
-    result = inferencer(image, bboxes=rows)
+    result = run(inferencer, image, bboxes=[rows])
     assert json.loads(json.dumps(result)) == result  # JSON-ready
     lower, upper, full, unknown = result['instances']
     for inst in result['instances']:
@@ -88,41 +99,44 @@ def test_given_boxes_force_the_clothes_type(inferencer, image):
     assert upper['det_score'] is None
     assert all(lm['present'] for lm in full['landmarks'])
     assert unknown['clothes_type'] is None
-    assert inferencer(image, bboxes=[])['instances'] == []
+    assert run(inferencer, image, bboxes=[[]])['instances'] == []
 
 
 def test_detector_path(inferencer, image):
     # random weights: keep every box, few of them after a strict NMS
-    inferencer.det_score_thr, inferencer.nms_thr = 0.0, 0.05
-    try:
-        result = inferencer(image)
-        assert result['instances']
-        scores = [inst['det_score'] for inst in result['instances']]
-        assert scores == sorted(scores, reverse=True)
-        for inst in result['instances']:
-            check_instance(inst, result['width'], result['height'])
-            assert inst['box_source'] == 'detector'
-            assert inst['clothes_type'] in ('upper', 'lower', 'full')
-        # nothing above a score of 1: no instances, or the whole image
-        inferencer.det_score_thr = 1.0
-        assert inferencer(image)['instances'] == []
-        inferencer.fallback_whole_image = True
-        [inst] = inferencer(image)['instances']
-        assert inst['box_source'] == 'whole_image'
-    finally:
-        inferencer.det_score_thr, inferencer.nms_thr = 0.3, 0.3
-        inferencer.fallback_whole_image = False
+    result = run(inferencer, image, bbox_thr=0.0, nms_thr=0.05)
+    assert result['instances']
+    scores = [inst['det_score'] for inst in result['instances']]
+    assert scores == sorted(scores, reverse=True)
+    for inst in result['instances']:
+        check_instance(inst, result['width'], result['height'])
+        assert inst['box_source'] == 'detector'
+        assert inst['clothes_type'] in ('upper', 'lower', 'full')
+    # nothing above a score of 1: no instances, or the whole image
+    assert run(inferencer, image, bbox_thr=1.0)['instances'] == []
+    [inst] = run(
+        inferencer, image, bbox_thr=1.0,
+        fallback_whole_image=True)['instances']
+    assert inst['box_source'] == 'whole_image'
+
+
+def draw(inferencer, image, rows, **kwargs):
+    """The drawing of one image with the given boxes, BGR."""
+    [drawn
+     ] = next(inferencer(image, bboxes=[rows], return_vis=True,
+                         **kwargs))['visualization']
+    return drawn[..., ::-1]  # the inferencer returns RGB, as MMPose's
 
 
 def test_draw(inferencer, image):
-    result = inferencer(image, bboxes=[[20, 10, 180, 240, 0.9, 'full']])
-    drawn = inferencer.draw(image, result, kpt_thr=-1.0)
+    drawn = draw(
+        inferencer, image, [[20, 10, 180, 240, 0.9, 'full']], kpt_thr=-1.0)
     assert drawn.shape == image.shape and drawn.dtype == np.uint8
     assert not np.array_equal(drawn, image)
     # the box is drawn in the palette colour of 'full' (RGB -> BGR)
     r, g, b = inferencer.palette['full']
     assert (drawn[120, 20] == (b, g, r)).all()
-    empty = inferencer.draw(image, dict(instances=[]))
+    empty = draw(inferencer, image, [])
     np.testing.assert_array_equal(empty, image)
 
 
@@ -166,7 +180,7 @@ def test_checkpoint_errors(checkpoints, tmp_path):
         init_pose_model(POSE_CONFIG, str(garbage))
     with pytest.raises(ValueError, match='--det-checkpoint'):
         FashionLandmarkInferencer(
-            POSE_CONFIG, checkpoints['pose'], det_config=DET_CONFIG)
+            POSE_CONFIG, checkpoints['pose'], det_model=DET_CONFIG)
 
 
 def test_mmpose_inferencer_with_our_configs(checkpoints, tmp_path):

@@ -1,19 +1,28 @@
 """Every shipped pose config builds; the two-stage recipe really carries stage
-1 over."""
+1 over; the codec and the PackPoseInputs meta keys have one definition each;
+every config reports the left/right rates and can switch the pair-aware
+decoding."""
+import argparse
+import ast
 import glob
 import os.path as osp
 
 import pytest
 import torch
-from mmengine.config import Config
+from mmengine.config import Config, DictAction
 from mmengine.registry import init_default_scope
 from mmengine.runner import load_checkpoint, save_checkpoint
-from mmpose.registry import DATASETS, METRICS, MODELS, TRANSFORMS
+from mmpose.registry import (DATASETS, KEYPOINT_CODECS, METRICS, MODELS,
+                             TRANSFORMS)
 
 import gle  # noqa: F401
+from gle.datasets import FASHION_META_KEYS
 
 CONFIG_DIR = osp.join(osp.dirname(__file__), '..', '..', 'configs', 'gle')
 POSE_CONFIGS = sorted(glob.glob(osp.join(CONFIG_DIR, '*.py')))
+META_KEYS_BASE = osp.normpath(
+    osp.join(CONFIG_DIR, '..', '_base_', 'datasets',
+             'gle_fashion_meta_keys.py'))
 STAGE1 = osp.join(CONFIG_DIR,
                   'td-hm_vgg16-gle0-stage1_1xb50-30e_fld-224x224.py')
 STAGE2 = osp.join(CONFIG_DIR,
@@ -57,6 +66,36 @@ def test_pose_config_builds(path):
     assert cfg.auto_scale_lr.base_batch_size > 0
     # MMPoseInferencer reads these top-level keys
     assert cfg.dataset_type and cfg.data_mode == 'topdown'
+
+
+#: the ablation's switch of the pair-aware decoding (docs/metrics.md)
+PAIR_AWARE_ON = 'model.head.decoder.pair_aware=True'
+PAIR_AWARE_OFF = 'model.head.decoder.pair_aware=False'
+
+
+@pytest.mark.parametrize('path', POSE_CONFIGS, ids=osp.basename)
+def test_left_right_metrics_and_pair_aware_switch(path):
+    """Every config reports the LR/ rates and has the pair-aware decoding:
+    on in the demo config, off in the paper configs, one --cfg-options key
+    to flip it."""
+    cfg = Config.fromfile(path)
+    for evaluator in (cfg.val_evaluator, cfg.test_evaluator):
+        assert evaluator.type == 'NormalizedError'
+        assert evaluator.get('left_right', True) is True
+    decoder = cfg.model.head.decoder
+    assert decoder.type == 'PairAwareHeatmap' and decoder.codec == cfg.codec
+    assert decoder.pair_aware is ('fashion-demo' in osp.basename(path))
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument('--cfg-options', nargs='+', action=DictAction)
+    init_default_scope('mmpose')
+    for option, expected in ((PAIR_AWARE_ON, True), (PAIR_AWARE_OFF, False)):
+        switched = Config.fromfile(path)
+        switched.merge_from_dict(
+            parser.parse_args(['--cfg-options', option]).cfg_options)
+        codec = KEYPOINT_CODECS.build(switched.model.head.decoder)
+        assert codec.pair_aware is expected
+        assert type(codec.codec).__name__ == cfg.codec.type
 
 
 def test_paper_recipe_values():
@@ -111,3 +150,48 @@ def test_two_stage_recipe_loads_stage1_into_stage2(tmp_path):
     for k, v in stage2.neck.state_dict().items(
     ):  # GLE modules keep their init
         assert torch.equal(v, neck_before[k]), k
+
+
+def _top_level(path):
+    """``{name: value node}`` of the top-level assignments of a config."""
+    with open(path) as f:
+        tree = ast.parse(f.read())
+    return {
+        t.id: node.value
+        for node in tree.body if isinstance(node, ast.Assign)
+        for t in node.targets if isinstance(t, ast.Name)
+    }
+
+
+def _config_chain(path):
+    """``path`` and the repository files among its (transitive) bases."""
+    chain = [osp.normpath(path)]
+    base = _top_level(path).get('_base_')
+    bases = ast.literal_eval(base) if base is not None else []
+    for b in [bases] if isinstance(bases, str) else bases:
+        if '::' not in b:  # not a package's (mmpose::...) base
+            chain += _config_chain(osp.join(osp.dirname(path), b))
+    return chain
+
+
+@pytest.mark.parametrize('path', POSE_CONFIGS, ids=osp.basename)
+def test_codec_and_meta_keys_are_defined_once(path):
+    chain = _config_chain(path)
+    codec_files = [p for p in chain if 'codec' in _top_level(p)]
+    assert len(codec_files) == 1, ('define `codec` once per config, here in',
+                                   codec_files)
+    keys_files = [p for p in chain if 'fashion_meta_keys' in _top_level(p)]
+    assert keys_files == [META_KEYS_BASE]
+
+    cfg = Config.fromfile(path)
+    # decoded through PairAwareHeatmap, which wraps the same codec
+    assert cfg.model.head.decoder.codec == cfg.codec
+    assert cfg.fashion_meta_keys == FASHION_META_KEYS
+    for name in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
+        for t in cfg[name].dataset.pipeline:
+            if t['type'] == 'PackPoseInputs':
+                assert tuple(t['meta_keys']) == FASHION_META_KEYS, name
+            if t['type'] == 'GenerateTarget':
+                assert t['encoder'] == cfg.codec, name
+            if t['type'] in ('TopdownStretchAffine', 'TopdownAffine'):
+                assert tuple(t['input_size']) == cfg.codec.input_size, name

@@ -184,10 +184,20 @@ def _broken(tmp_path, mutate):
          ['annotations[0]', 'degenerate box']),
         (lambda d: d['annotations'][0].update(bbox=[200, 10, 50, 50]),
          ['annotations[0]', 'outside the 100x120 image']),
+        (lambda d: d['images'][0].pop('file_name'),
+         ['images[0]', "no 'file_name' field"]),
+        (lambda d: d['images'][0].pop('id'), ['images[0]', "no 'id' field"]),
+        (lambda d: d['annotations'][0].pop('id'),
+         ['annotations[0]', 'has no "id"']),
+        (lambda d: d['annotations'][0]['keypoints'].__setitem__(
+            3, float('nan')), ['annotations[0]', 'keypoint 2', 'NaN']),
+        (lambda d: d['annotations'][0].update(bbox=[float('nan'), 10, 50, 50]),
+         ['annotations[0]', 'box (nan 10 nan 60) is not finite']),
     ],
     ids=[
         'keypoint-count', 'bad-v', 'unknown-image', 'duplicate-id',
-        'bad-names', 'degenerate-box', 'box-off-image'
+        'bad-names', 'degenerate-box', 'box-off-image', 'no-file-name',
+        'no-image-id', 'no-annotation-id', 'nan-keypoint', 'nan-box'
     ])
 def test_malformed_json_raises_with_location(tmp_path, mutate, words):
     upper = _broken(tmp_path, mutate)
@@ -209,3 +219,19 @@ def test_landmark_outside_image_is_kept_with_warning(tmp_path):
     assert '1 visible landmark(s) lie outside the image' in messages
     assert '1 visible landmark(s) lie outside their box' in messages
     assert dataset.get_data_info(0)['keypoints'][0, 0, 0] == 150
+
+
+def test_invalid_json_names_the_file(tmp_path):
+    path = tmp_path / 'fld_upper_test.json'
+    path.write_text('{"images": [')
+    with pytest.raises(FashionAnnotationError) as e:
+        FLDCocoDataset(ann_file=str(path))
+    assert str(e.value).startswith(f'{path}: not valid json')
+
+
+def test_file_without_annotations_is_named(tmp_path):
+    path = coco_file(tmp_path / 'fld_upper_val.json', UPPER_NAMES, [],
+                     _images(1))
+    with pytest.raises(FashionAnnotationError) as e:
+        FLDCocoDataset(ann_file=path)
+    assert str(e.value).startswith(f'{path}: FLDCocoDataset: no annotation')

@@ -6,7 +6,7 @@ import pytest
 from fashion_tree_utils import write_dfc_tree, write_fld_tree
 from mmpose.registry import DATASETS
 
-from gle.datasets import (FASHION_META_KEYS, LANDMARK_NAMES, METAINFO_FILE,
+from gle.datasets import (FASHION_META_KEYS, FASHION_METAINFO, LANDMARK_NAMES,
                           DeepFashionCDataset, FLDDataset)
 
 ENTRY_KEYS = {
@@ -127,9 +127,9 @@ def test_absent_slots_never_visible_with_box_at_origin(tmp_path):
 
 
 def test_metainfo_and_data_info(tmp_path):
-    assert osp.isfile(METAINFO_FILE)
-    assert METAINFO_FILE.endswith(
-        osp.join('configs', '_base_', 'datasets', 'gle_fashion_landmarks.py'))
+    # the default metainfo is the package's dict, no file outside it
+    assert DeepFashionCDataset.METAINFO is FASHION_METAINFO
+    assert FLDDataset.METAINFO is FASHION_METAINFO
     write_fld_tree(tmp_path)
     dataset = DATASETS.build(
         dict(type='FLDDataset', data_root=str(tmp_path), split='val'))

@@ -9,7 +9,7 @@ from mmdet.registry import DATASETS
 from mmengine.registry import DefaultScope
 
 import gle  # noqa: F401  (registration)
-from gle.datasets import FashionAnnotationError
+from gle.datasets import FashionAnnotationError, ImageFileError
 from gle.detection import FashionDetDataset
 
 
@@ -93,3 +93,27 @@ def test_box_off_image_follows_the_geometry_policy(tmp_path):
     with pytest.warns(UserWarning, match='box off the image'):
         ds = FashionDetDataset(str(tmp_path), split='train', skip_invalid=True)
     assert [d['img_id'] for d in ds] == [2]
+
+
+def test_empty_split_and_truncated_image(tmp_path):
+    write_fld_tree(tmp_path)
+    write_images(tmp_path, _names(FLD_LANDMARKS), size=(60, 80))
+    with pytest.raises(FashionAnnotationError) as info:
+        FashionDetDataset(str(tmp_path), split='test', fmt='fld')
+    assert "split 'test' is empty" in str(info.value)
+    assert info.value.file.endswith('list_eval_partition.txt')
+    # the header (all the dataset reads at load time) survives a truncation,
+    # the pipeline's decoder does not
+    path = tmp_path / 'img' / 'img_00000003.jpg'
+    data = path.read_bytes()
+    path.write_bytes(data[:len(data) // 2])
+    ds = FashionDetDataset(
+        str(tmp_path),
+        split='train',
+        fmt='fld',
+        pipeline=[dict(type='mmdet.LoadImageFromFile')])
+    with pytest.raises(
+            ImageFileError,
+            match='img_00000003.jpg: the image '
+            'file is unreadable'):
+        ds[0]

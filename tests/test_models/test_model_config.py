@@ -3,9 +3,8 @@ import os.path as osp
 import numpy as np
 import torch
 from mmengine.config import Config
-from mmengine.structures import InstanceData
 from mmpose.registry import MODELS
-from mmpose.structures import PoseDataSample
+from mmpose.testing import get_packed_inputs
 from mmpose.utils import register_all_modules
 
 import gle  # noqa: F401  (registration)
@@ -25,7 +24,9 @@ def test_config_values():
     cfg = _cfg()
     assert cfg.custom_imports.imports == ['gle']
     assert cfg.codec.heatmap_size == cfg.codec.input_size == (224, 224)
-    assert cfg.model.head.decoder == cfg.codec
+    # the codec, wrapped for pair-aware decoding (off in the paper configs)
+    assert cfg.model.head.decoder == dict(
+        type='PairAwareHeatmap', codec=cfg.codec, pair_aware=False)
     assert cfg.model.test_cfg.shift_heatmap is False
     assert cfg.model.head.loss.use_target_weight is True
     assert cfg.model.backbone.get(
@@ -48,16 +49,21 @@ def test_build_and_forward():
         heatmaps = model(inputs, None, mode='tensor')
     assert heatmaps.shape == (1, 8, 224, 224)
 
-    sample = PoseDataSample(
-        metainfo=dict(
-            flip_indices=[1, 0, 3, 2, 5, 4, 7, 6],
-            input_size=(224, 224),
-            input_center=np.array([112., 112.]),
-            input_scale=np.array([224., 224.])))
-    sample.gt_instances = InstanceData(
-        bboxes=np.array([[0., 0., 224., 224.]]), bbox_scores=np.ones(1))
+    packed = get_packed_inputs(
+        batch_size=1,
+        num_keypoints=8,
+        img_shape=(224, 224),
+        input_size=(224, 224),
+        with_heatmap=False,
+        with_reg_label=False,
+        with_simcc_label=False)
+    sample = packed['data_samples'][0]
+    sample.set_metainfo(dict(flip_indices=[1, 0, 3, 2, 5, 4, 7, 6]))
     with torch.no_grad():
-        result = model(inputs, [sample], mode='predict')[0]
+        result = model.test_step(packed)[0]
     kpts = result.pred_instances.keypoints
     assert kpts.shape == (1, 8, 2)
-    assert np.all((kpts >= 0) & (kpts <= 223))
+    # decoded inside the 224x224 input, mapped back to the box in the image
+    corner = sample.input_center - 0.5 * sample.input_scale
+    in_input = (kpts - corner[:, None]) / sample.input_scale[:, None] * 224
+    assert np.all((in_input >= -1e-3) & (in_input <= 223 + 1e-3))

@@ -112,3 +112,49 @@ def test_format_mismatch_is_reported(tmp_path, checker, capsys):
         [str(tmp_path), '--format', 'fld', '--no-check-images']) == 1
     out = capsys.readouterr().out
     assert 'list_landmarks.txt:2: the header has no "variation_type"' in out
+
+
+def test_images_are_decoded_as_training_does(tmp_path, checker, capsys):
+    """A truncated JPEG (cv2.imread still returns pixels, the pipeline's
+    mmcv.imfrombytes does not), a zero-byte and an undecodable file are all
+    errors naming the file; a good image is not."""
+    write_tree(tmp_path, FLD_LANDMARKS, FLD_BBOXES, FLD_PARTITION, fld=True)
+    write_images(tmp_path, _names(FLD_LANDMARKS), size=(60, 80))
+    img = tmp_path / 'img'
+    jpeg = (img / 'img_00000001.jpg').read_bytes()
+    (img / 'img_00000001.jpg').write_bytes(jpeg[:len(jpeg) // 2])
+    (img / 'img_00000002.jpg').write_bytes(b'')
+    (img / 'img_00000003.jpg').write_bytes(b'GIF89a garbage')
+
+    assert checker.main([str(tmp_path), '--workers', '2']) == 1
+    out = capsys.readouterr().out
+    errors = [line for line in out.splitlines() if line.startswith('ERROR')]
+    assert len(errors) == 3, out
+    truncated, empty, garbage = errors
+    assert 'list_landmarks.txt:3: image file' in truncated
+    assert 'img_00000001.jpg is unreadable' in truncated
+    assert 'mmcv.imfrombytes' in truncated
+    assert 'list_landmarks.txt:4: image file' in empty
+    assert 'img_00000002.jpg is empty (0 bytes)' in empty
+    assert 'img_00000003.jpg is unreadable' in garbage
+    assert all('Fix: re-extract' in line for line in errors)
+
+
+def test_bom_and_empty_list_file_are_reported(tmp_path, checker, capsys):
+    paths = write_tree(
+        tmp_path, FLD_LANDMARKS, FLD_BBOXES, FLD_PARTITION, fld=True)
+    with open(paths[1], 'rb') as f:
+        data = f.read()
+    with open(paths[1], 'wb') as f:
+        f.write(b'\xef\xbb\xbf' + data)
+    open(paths[2], 'w').close()
+    assert checker.main([str(tmp_path), '--no-check-images']) == 1
+    out = capsys.readouterr().out
+    assert 'list_bbox.txt:1: the file starts with a UTF-8 byte-order mark' \
+        in out
+    assert 'list_eval_partition.txt:1: line 1 should hold the number of ' \
+        'rows, the file is empty' in out
+    # the rest of the BOM file is still read (its row count is not 'got
+    # \ufeff3'), and nothing else is reported
+    assert 'list_bbox.txt:1: line 1' not in out
+    assert '0 items parsed; 2 error(s)' in out, out

@@ -7,6 +7,7 @@ import shutil
 import cv2
 import numpy as np
 import pytest
+from log_capture import mmengine_messages
 from random_checkpoints import (DET_CONFIG, POSE_CONFIG, SAMPLE_DIR,
                                 SAMPLE_IMAGES, save_random_checkpoints)
 
@@ -191,3 +192,93 @@ def test_errors(tool, ckpt, photos, tmp_path, capsys):
     assert code == 1 and 'sub/corrupt.png' in err
     assert osp.isfile(tmp_path / 'out' / 'predictions' / 'img_00000128.json')
     assert not osp.exists(tmp_path / 'out' / 'vis')
+
+
+def test_same_stem_and_outputs_inside_the_input_folder(tool, ckpt, tmp_path,
+                                                       capsys):
+    folder = tmp_path / 'photos'
+    folder.mkdir()
+    image = cv2.imread(osp.join(SAMPLE_DIR, SAMPLE_IMAGES[0]))
+    cv2.imwrite(str(folder / 'x.jpg'), image)
+    cv2.imwrite(str(folder / 'x.png'), image[:, ::-1])
+    out = folder / 'out'  # inside the input folder
+    for _ in range(2):  # the second run must not read the first's drawings
+        code = tool.main([
+            str(folder), POSE_CONFIG, ckpt['pose'], '--out-dir',
+            str(out), '--device', 'cpu'
+        ])
+        assert code == 0
+        assert '2 images processed' in capsys.readouterr().out
+    jpg, png = (
+        _load(out / 'predictions' / f'x.{ext}.json') for ext in ('jpg', 'png'))
+    assert (jpg['image'], png['image']) == ('x.jpg', 'x.png')
+    assert jpg['instances'] != png['instances']  # mirrored inputs
+    assert sorted(p.name for p in (out / 'predictions').iterdir()) == [
+        'x.jpg.json', 'x.png.json'
+    ]
+    assert sorted(p.name
+                  for p in (out / 'vis').iterdir()) == ['x.jpg', 'x.png']
+
+
+def test_hostile_inputs_in_a_folder(tool, ckpt, photos, tmp_path, capsys):
+    """Per-file messages for bad images and bad boxes, the rest done;
+    warnings for unknown boxes keys; landmarks inside the image unless
+    --keep-outside."""
+    image = cv2.imread(osp.join(SAMPLE_DIR, SAMPLE_IMAGES[0]))
+    (photos / 'zero.jpg').write_bytes(b'')
+    (photos / 'corrupt.png').write_bytes(b'\x89PNG\r\n\x1a\n garbage')
+    cv2.imwrite(
+        str(photos / 'gray.png'), cv2.cvtColor(image, cv2.COLOR_BGR2GRAY))
+    cv2.imwrite(str(photos / 'offbox.jpg'), image)
+    boxes = tmp_path / 'boxes.json'
+    boxes.write_text(
+        json.dumps({
+            SAMPLE_IMAGES[0]: [[-20, -10, 150, 300, 'upper']],
+            'offbox.jpg': [[10, 10, 50, 50], [400, 0, 500, 100]],
+            'typo.jpg': [[0, 0, 10, 10]]
+        }))
+    out = tmp_path / 'out'
+    results = {}
+    for flag in ([], ['--keep-outside']):
+        with mmengine_messages() as log:
+            code = tool.main([
+                str(photos), POSE_CONFIG, ckpt['pose'], '--boxes',
+                str(boxes), '--out-dir',
+                str(out), '--device', 'cpu', *flag
+            ])
+        assert code == 1
+        err = capsys.readouterr().err
+        assert ('3 image(s) skipped (unreadable, or bad boxes): corrupt.png, '
+                'offbox.jpg, zero.jpg') in err
+        skipped = '\n'.join(m for m in log if m.startswith('skipped: '))
+        assert 'corrupt.png: not an image OpenCV can decode' in skipped
+        assert 'zero.jpg: the file is empty (0 bytes)' in skipped
+        assert ('offbox.jpg: box 1 [400.0, 0.0, 500.0, 100.0] lies outside '
+                'the 200x250 image') in skipped
+        assert any(f'{SAMPLE_IMAGES[0]}: box 0 [-20.0, -10.0, 150.0, 300.0] '
+                   'reaches outside' in m for m in log)
+        assert any("1 image(s) that are not among the inputs, not used: "
+                   "'typo.jpg'" in m for m in log)
+        preds = sorted(p.name for p in (out / 'predictions').rglob('*.json'))
+        assert preds == ['gray.json', 'img_00000128.json', 'img_00000132.json']
+        drawn = cv2.imread(str(out / 'vis' / 'gray.png'))
+        assert drawn.shape == image.shape  # grayscale read as BGR
+        results[bool(flag)] = [
+            _load(out / 'predictions' / name)
+            for name in ('gray.json', 'img_00000128.json',
+                         'sub/img_00000132.json')
+        ]
+        shutil.rmtree(out)
+
+    def coords(preds):
+        return [(lm['x'], lm['y'], p['width'], p['height']) for p in preds
+                for inst in p['instances'] for lm in inst['landmarks']
+                if lm['present']]
+
+    def inside(x, y, width, height):
+        return 0 <= x <= width - 1 and 0 <= y <= height - 1
+
+    assert all(inside(*c) for c in coords(results[False]))
+    assert not all(inside(*c) for c in coords(results[True]))
+    clipped = results[False][1]['instances'][0]
+    assert clipped['bbox'] == [0, 0, 150, 250]

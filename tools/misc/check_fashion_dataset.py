@@ -7,13 +7,16 @@ Usage::
 
 It parses ``Anno/list_landmarks.txt``, ``Anno/list_bbox.txt`` and
 ``Eval/list_eval_partition.txt`` with the datasets' own parser
-(``gle.datasets.raw_annotation``) in collect-all mode, so the rules are the
-ones the dataset classes apply, and prints:
+(``gle.datasets.raw_annotation``, which collects every problem; the datasets
+raise the first), so the rules are the ones the dataset classes apply,
+decodes every listed image as the training pipeline does (mmpose's
+``LoadImage``: ``mmcv.imfrombytes``), and prints:
 
 - counts per split, clothes type, variation type and visibility code;
 - every ERROR (exit code 1): malformed line, image missing from one of the
-  three files, missing or unreadable image file, degenerate box, box off the
-  image, visible landmark outside the image;
+  three files, missing, empty (0 bytes) or undecodable (truncated, corrupt)
+  image file, degenerate box, box off the image, visible landmark outside
+  the image;
 - every WARNING (exit code unchanged; the datasets keep these items as
   annotated): box extending beyond the image, visible landmark outside its
   box;
@@ -26,9 +29,8 @@ import os.path as osp
 import sys
 from collections import Counter
 from multiprocessing import Pool
-from typing import List, Optional, Tuple
+from typing import List, Optional
 
-import cv2
 import numpy as np
 
 from gle.datasets.annotation_error import FashionAnnotationError
@@ -36,7 +38,9 @@ from gle.datasets.fashion_layout import (ABSENT, CLOTHES_TYPES, LANDMARK_NAMES,
                                          SPLITS, VARIATION_TYPES,
                                          VISIBILITY_CODES, VISIBLE)
 from gle.datasets.geometry_policy import find_geometry_problems
-from gle.datasets.raw_annotation import load_raw_annotations, read_table
+from gle.datasets.image_check import IMAGE_FIXES, IMAGE_PROBLEMS, probe_image
+from gle.datasets.raw_annotation import (RawFashionItem, load_raw_annotations,
+                                         read_table)
 from gle.utils import format_table
 
 FORMATS = ('deepfashion-c', 'fld')
@@ -57,8 +61,9 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
         '--check-images',
         action=argparse.BooleanOptionalAction,
         default=True,
-        help='open every listed image (existence, readability, grayscale, '
-        'size for the box / landmark checks)')
+        help='decode every listed image as training does (mmpose '
+        'LoadImage / mmcv): missing, empty, truncated or corrupt files, '
+        'grayscale, size for the box / landmark checks')
     parser.add_argument('--landmark-file', default='Anno/list_landmarks.txt')
     parser.add_argument('--bbox-file', default='Anno/list_bbox.txt')
     parser.add_argument(
@@ -77,19 +82,6 @@ def detect_format(landmark_file: str) -> str:
     except OSError:
         header = []
     return 'fld' if 'variation_type' in header else 'deepfashion-c'
-
-
-def probe_image(path: str) -> Tuple[str, int, int]:
-    """Read one image: ``(status, width, height)``, status one of ``ok``,
-    ``gray``, ``missing``, ``unreadable``."""
-    if not osp.isfile(path):
-        return 'missing', 0, 0
-    img = cv2.imread(path, cv2.IMREAD_UNCHANGED)
-    if img is None:
-        return 'unreadable', 0, 0
-    height, width = img.shape[:2]
-    gray = img.ndim == 2 or img.shape[2] == 1
-    return ('gray' if gray else 'ok'), width, height
 
 
 def _counts_table(title: str,
@@ -122,38 +114,38 @@ def main(argv: Optional[List[str]] = None) -> int:
     errors: List[FashionAnnotationError] = []
     warnings: List[FashionAnnotationError] = []
     infos: List[str] = []
-    records = load_raw_annotations(
-        *files, has_variation=(fmt == 'fld'), errors=errors)
+    raw = load_raw_annotations(*files, has_variation=(fmt == 'fld'))
+    errors.extend(raw.problems)
+    records = raw.items
 
     img_sizes = None
     if args.check_images and records:
-        paths = [osp.join(root, r['image_name']) for r in records]
+        paths = [osp.join(root, r.image_name) for r in records]
         if args.workers > 1:
             with Pool(args.workers) as pool:
                 probes = pool.map(probe_image, paths, chunksize=256)
         else:
             probes = [probe_image(p) for p in paths]
         sizes = np.full((len(records), 2), np.inf)
-        for i, (rec, path, (status, w,
-                            h)) in enumerate(zip(records, paths, probes)):
-            if status in ('missing', 'unreadable'):
+        for i, (rec, path, probe) in enumerate(zip(records, paths, probes)):
+            if probe.status in IMAGE_PROBLEMS:
+                detail = f' ({probe.detail})' if probe.detail else ''
                 errors.append(
                     FashionAnnotationError(
-                        landmark_file, rec['line'],
-                        f'image file {path} is {status}',
-                        'download and extract img/ (see '
-                        'docs/data_preparation.md)'))
+                        landmark_file, rec.landmark_line,
+                        f'image file {path} {IMAGE_PROBLEMS[probe.status]}'
+                        f'{detail}', IMAGE_FIXES[probe.status]))
                 continue
-            if status == 'gray':
+            if probe.status == 'gray':
                 infos.append(f'{path}: grayscale image (loaded as 3 '
                              'channels by the pipeline)')
-            sizes[i] = (w, h)
+            sizes[i] = (probe.width, probe.height)
         img_sizes = sizes
 
     if records:
-        bboxes = np.stack([r['bbox'] for r in records])
-        keypoints = np.stack([r['keypoints'] for r in records])
-        visible = np.stack([r['codes'] for r in records]) == VISIBLE
+        bboxes = np.stack([r.bbox for r in records])
+        keypoints = np.stack([r.keypoints for r in records])
+        visible = np.stack([r.codes for r in records]) == VISIBLE
         problems = find_geometry_problems(bboxes, keypoints, visible,
                                           img_sizes)
         _report_geometry(records, problems, bboxes, keypoints, img_sizes,
@@ -176,11 +168,11 @@ def _report_geometry(records, problems, bboxes, keypoints, img_sizes,
     """Turn the geometry masks into located messages."""
     for i, rec in enumerate(records):
         box = ' '.join(f'{v:g}' for v in bboxes[i])
-        name = rec['image_name']
+        name = rec.image_name
         if problems['degenerate_box'][i]:
             errors.append(
                 FashionAnnotationError(
-                    bbox_file, rec['bbox_line'],
+                    bbox_file, rec.bbox_line,
                     f'degenerate box ({box}) of {name}: needs x2 > x1 and '
                     'y2 > y1', 'correct the box (datasets raise on it '
                     'unless skip_invalid=True)'))
@@ -191,14 +183,14 @@ def _report_geometry(records, problems, bboxes, keypoints, img_sizes,
             if problems['box_off_image'][i]:
                 errors.append(
                     FashionAnnotationError(
-                        bbox_file, rec['bbox_line'],
+                        bbox_file, rec.bbox_line,
                         f'box ({box}) of {name} lies outside the {size} '
                         'image', 'correct the box'))
                 continue
             if problems['box_exceeds_image'][i]:
                 warnings.append(
                     FashionAnnotationError(
-                        bbox_file, rec['bbox_line'],
+                        bbox_file, rec.bbox_line,
                         f'box ({box}) of {name} extends beyond the {size} '
                         'image',
                         'check it (the datasets keep it as annotated)'))
@@ -206,7 +198,7 @@ def _report_geometry(records, problems, bboxes, keypoints, img_sizes,
                 x, y = keypoints[i, k]
                 errors.append(
                     FashionAnnotationError(
-                        landmark_file, rec['line'],
+                        landmark_file, rec.landmark_line,
                         f'visible landmark {LANDMARK_NAMES[k]} at '
                         f'({x:g}, {y:g}) lies outside the {size} image {name}',
                         'correct the coordinates or mark it truncated (2)'))
@@ -214,22 +206,21 @@ def _report_geometry(records, problems, bboxes, keypoints, img_sizes,
             x, y = keypoints[i, k]
             warnings.append(
                 FashionAnnotationError(
-                    landmark_file, rec['line'],
+                    landmark_file, rec.landmark_line,
                     f'visible landmark {LANDMARK_NAMES[k]} at ({x:g}, {y:g}) '
                     f'lies outside its box ({box})',
                     'check it (the datasets keep it as annotated)'))
 
 
-def _print_counts(records: List[dict], fmt: str) -> None:
+def _print_counts(records: List[RawFashionItem], fmt: str) -> None:
     clothes = Counter(
-        (r['split'], CLOTHES_TYPES[r['clothes_type']]) for r in records)
+        (r.split, CLOTHES_TYPES[r.clothes_type]) for r in records)
     print('\nItems per split and clothes type')
     print(
         _counts_table('split', list(SPLITS), list(CLOTHES_TYPES.values()),
                       clothes))
     if fmt == 'fld':
-        variation = Counter(
-            (r['split'], str(r['variation_type'])) for r in records)
+        variation = Counter((r.split, str(r.variation_type)) for r in records)
         print('\nItems per split and variation type (' +
               ', '.join(f'{k} {v}'
                         for k, v in VARIATION_TYPES.items() if k) + ')')
@@ -238,7 +229,7 @@ def _print_counts(records: List[dict], fmt: str) -> None:
                           [str(k) for k in VARIATION_TYPES if k], variation))
     codes = Counter()
     for r in records:
-        for k, code in enumerate(r['codes']):
+        for k, code in enumerate(r.codes):
             codes[(LANDMARK_NAMES[k], int(code))] += 1
     code_names = {**VISIBILITY_CODES, ABSENT: 'absent'}
     print('\nLandmarks per visibility code (absent: slot the clothes type '

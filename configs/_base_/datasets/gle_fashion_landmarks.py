@@ -1,6 +1,11 @@
 # Unified 8-landmark layout shared by DeepFashion-C and FLD (GLE, Lee et al.
 # 2019).
 #
+# The datasets' default metainfo is gle.datasets.FASHION_METAINFO (in the
+# package); this file repeats it for configs and tools that take
+# `metainfo=dict(from_file=...)`. tests/test_datasets/test_fashion_metainfo.py
+# checks that the two agree: change both.
+#
 # Every clothing item uses the same 8 slots whatever its clothes type:
 # upper-body items fill slots 0, 1, 2, 3, 6, 7; lower-body items fill 4, 5, 6,
 # 7; full-body items fill all 8. Slots a clothes type does not have are marked

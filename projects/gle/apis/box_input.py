@@ -14,13 +14,16 @@ boxes are used for every frame) to a list of rows::
      "shop/img_2.jpg": [[0, 0, 120, 200], [130, 0, 250, 180, null, "lower"]]}
 """
 import json
+import logging
 import math
 import numbers
 from typing import Dict, List, Optional, Sequence
 
 import numpy as np
+from mmengine.logging import print_log
 
 from ..datasets.fashion_layout import CLOTHES_TYPES
+from .inputs import InputError
 
 #: clothes type names, in label order (0 upper, 1 lower, 2 full)
 CLOTHES_TYPE_NAMES = tuple(CLOTHES_TYPES[k] for k in sorted(CLOTHES_TYPES))
@@ -134,3 +137,120 @@ def find_boxes(boxes: Dict[str, List[dict]],
         if key in boxes:
             return boxes[key]
     return None
+
+
+def check_given_boxes(bboxes,
+                      keys_per_input: Sequence[Sequence[str]],
+                      video: bool = False) -> None:
+    """Check ``bboxes`` as the inferencer takes them against its inputs.
+
+    Args:
+        bboxes (dict | Sequence | None): A dict image key -> rows (a boxes
+            file: keys matching no input, or several, are warned about), or
+            one list of rows per input (per frame of a video).
+        keys_per_input (Sequence[Sequence[str]]): The keys of each input.
+        video (bool): The input is a video (a list may have any length).
+
+    Raises:
+        ValueError: A list whose length is not the number of inputs.
+    """
+    if isinstance(bboxes, dict):
+        check_box_keys(bboxes, keys_per_input)
+    elif bboxes is not None and not video and \
+            len(bboxes) != len(keys_per_input):
+        raise ValueError(
+            f'bboxes: {len(bboxes)} entries for {len(keys_per_input)} '
+            'inputs: give one list of box rows per input (for one image: '
+            '[[[x1, y1, x2, y2], ...]]), or a dict image name -> rows')
+
+
+def boxes_of_input(bboxes, index: int, keys: Sequence[str]):
+    """The rows ``bboxes`` gives for input ``index`` (None: none given)."""
+    if bboxes is None:
+        return None
+    if isinstance(bboxes, dict):
+        return find_boxes(bboxes, keys)
+    return bboxes[index] if index < len(bboxes) else None
+
+
+def check_box_keys(boxes: Dict[str, List[dict]],
+                   keys_per_input: Sequence[Sequence[str]]) -> None:
+    """Warn about keys of ``boxes`` that match no input, or several.
+
+    Args:
+        boxes (dict): Image key -> boxes (:func:`load_boxes_file`).
+        keys_per_input (Sequence[Sequence[str]]): The keys each input
+            answers to (relative path, path, file name).
+    """
+    matches = {key: 0 for key in boxes}
+    for keys in keys_per_input:
+        for key in set(keys):
+            if key in matches:
+                matches[key] += 1
+    unmatched = [key for key, n in matches.items() if n == 0]
+    if unmatched:
+        shown = ', '.join(map(repr, unmatched[:10]))
+        more = f' and {len(unmatched) - 10} more' if len(unmatched) > 10 \
+            else ''
+        print_log(
+            f'boxes given for {len(unmatched)} image(s) that are not among '
+            f'the inputs, not used: {shown}{more}. Keys are the image path '
+            'relative to the input folder (/ separated) or its file name',
+            logger='current',
+            level=logging.WARNING)
+    for key, n in matches.items():
+        if n > 1:
+            print_log(
+                f'the boxes of {key!r} are used for {n} images with that '
+                'name: key them by their path relative to the input folder',
+                logger='current',
+                level=logging.WARNING)
+
+
+def clip_boxes(boxes: List[dict],
+               width: int,
+               height: int,
+               where: str,
+               warn: bool = True) -> List[dict]:
+    """Clip given boxes to the image, with a warning per clipped box.
+
+    Args:
+        boxes (list[dict]): From :func:`parse_box_rows`.
+        width (int): Image width.
+        height (int): Image height.
+        where (str): The image, used in messages.
+        warn (bool): Warn about clipped boxes. Default: True.
+
+    Returns:
+        list[dict]: The boxes, those reaching outside the image clipped to
+        ``0 <= x <= width``, ``0 <= y <= height``.
+
+    Raises:
+        InputError: A box less than one pixel wide or high inside the image
+            (entirely off the image, or a sliver of it).
+    """
+    clipped = []
+    width, height = int(width), int(height)
+    for i, box in enumerate(boxes):
+        x1, y1, x2, y2 = box['bbox']
+        inside = [
+            min(max(x1, 0.), float(width)),
+            min(max(y1, 0.), float(height)),
+            min(max(x2, 0.), float(width)),
+            min(max(y2, 0.), float(height))
+        ]
+        if inside[2] - inside[0] < 1 or inside[3] - inside[1] < 1:
+            raise InputError(
+                f'{where}: box {i} {box["bbox"]} lies outside the '
+                f'{width}x{height} image (0 <= x <= {width}, 0 <= y <= '
+                f'{height}). Fix: boxes are [x1, y1, x2, y2] in pixels of '
+                'this image')
+        if warn and inside != list(box['bbox']):
+            print_log(
+                f'{where}: box {i} {box["bbox"]} reaches outside the '
+                f'{width}x{height} image: clipped to '
+                f'{[round(v, 2) for v in inside]}',
+                logger='current',
+                level=logging.WARNING)
+        clipped.append(dict(box, bbox=inside))
+    return clipped

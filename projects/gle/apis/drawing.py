@@ -35,12 +35,13 @@ def palette_from_detector(det_model) -> Dict[str, Tuple[int, int, int]]:
 
 
 def draw_fashion_landmarks(image: np.ndarray,
-                           result: dict,
+                           sample,
                            dataset_meta: dict,
                            palette: Optional[Dict[str, Sequence[int]]] = None,
                            kpt_thr: float = 0.3,
                            radius: int = 3,
-                           thickness: int = 2) -> np.ndarray:
+                           thickness: int = 2,
+                           visualizer=None) -> np.ndarray:
     """Draw boxes (labelled with clothes type and score) and landmarks.
 
     Landmark and link colours come from the pose ``dataset_meta``
@@ -49,14 +50,22 @@ def draw_fashion_landmarks(image: np.ndarray,
     ``kpt_thr`` are not drawn. Box colours come from ``palette``.
 
     Args:
-        image (np.ndarray): The BGR image the result belongs to.
-        result (dict): From ``inference_fashion_landmarks``.
+        image (np.ndarray): The BGR image the result belongs to, shape
+            (H, W, 3).
+        sample (PoseDataSample): A result of ``FashionLandmarkInferencer``
+            (``return_datasamples=True``): ``pred_instances`` with
+            ``keypoints`` (N, K, 2), ``keypoint_scores`` (N, K),
+            ``keypoints_present`` (N, K), ``bboxes`` (N, 4), ``bbox_scores``
+            (N, ) (NaN: no score) and ``clothes_types``.
         dataset_meta (dict): The pose model's ``dataset_meta``.
         palette (dict, optional): Clothes type -> RGB box colour; defaults to
             :func:`default_palette`.
         kpt_thr (float): Minimum landmark score drawn. Default: 0.3.
         radius (int): Landmark radius. Default: 3.
         thickness (int): Box and link line width. Default: 2.
+        visualizer (PoseLocalVisualizer, optional): The visualizer to draw
+            with (the inferencer's, built from the config); by default a
+            shared ``PoseLocalVisualizer``.
 
     Returns:
         np.ndarray: The drawn image, BGR, same size as ``image``.
@@ -65,26 +74,28 @@ def draw_fashion_landmarks(image: np.ndarray,
     from mmpose.visualization import PoseLocalVisualizer
 
     palette = dict(default_palette() if palette is None else palette)
-    visualizer = PoseLocalVisualizer.get_instance(VISUALIZER_NAME)
+    if visualizer is None:
+        visualizer = PoseLocalVisualizer.get_instance(VISUALIZER_NAME)
     visualizer.set_dataset_meta(dataset_meta)
     visualizer.radius = radius
     visualizer.line_width = thickness
 
+    instances = sample.pred_instances
     canvas = np.ascontiguousarray(image[..., ::-1])  # the visualizer is RGB
     visualizer.set_image(canvas)
     font_size = int(np.clip(min(canvas.shape[:2]) / 25, 8, 20))
-    for inst in result['instances']:
-        color = tuple(
-            int(c)
-            for c in palette.get(inst['clothes_type'], UNKNOWN_TYPE_COLOR))
+    for bbox, score, ctype in zip(instances.bboxes, instances.bbox_scores,
+                                  instances.clothes_types):
+        color = tuple(int(c) for c in palette.get(ctype, UNKNOWN_TYPE_COLOR))
+        bbox = [round(float(v), 2) for v in bbox]
         visualizer.draw_bboxes(
-            np.array([inst['bbox']], dtype=np.float32),
+            np.array([bbox], dtype=np.float32),
             edge_colors=color,
             line_widths=thickness)
-        label = inst['clothes_type'] or 'item'
-        if inst['det_score'] is not None:
-            label += f' {inst["det_score"]:.2f}'
-        x1, y1 = inst['bbox'][:2]
+        label = ctype or 'item'
+        if not np.isnan(score):
+            label += f' {round(float(score), 4):.2f}'
+        x1, y1 = bbox[:2]
         # dark text on light boxes
         luminance = 0.299 * color[0] + 0.587 * color[1] + 0.114 * color[2]
         visualizer.draw_texts(
@@ -96,23 +107,23 @@ def draw_fashion_landmarks(image: np.ndarray,
             bboxes=[dict(facecolor=color)])
     canvas = visualizer.get_image()
 
-    n = len(result['instances'])
-    num_keypoints = dataset_meta['num_keypoints']
+    # what the JSON says (rounded as there); absent slots are below any
+    # threshold: never drawn
+    n, num_keypoints = len(instances), dataset_meta['num_keypoints']
     keypoints = np.zeros((n, num_keypoints, 2), dtype=np.float32)
-    # absent slots are below any threshold: never drawn
     visible = np.full((n, num_keypoints), -np.inf, dtype=np.float32)
-    for i, inst in enumerate(result['instances']):
-        for k, lm in enumerate(inst['landmarks']):
-            if lm['present']:
-                keypoints[i, k] = lm['x'], lm['y']
-                visible[i, k] = lm['score']
-    sample = PoseDataSample()
-    sample.pred_instances = InstanceData(
+    for i, k in zip(*np.nonzero(instances.keypoints_present)):
+        keypoints[i, k] = [
+            round(float(v), 2) for v in instances.keypoints[i, k, :2]
+        ]
+        visible[i, k] = round(float(instances.keypoint_scores[i, k]), 4)
+    drawn_sample = PoseDataSample()
+    drawn_sample.pred_instances = InstanceData(
         keypoints=keypoints, keypoints_visible=visible)
     drawn = visualizer.add_datasample(
         'result',
         canvas,
-        sample,
+        drawn_sample,
         draw_gt=False,
         draw_bbox=False,
         kpt_thr=kpt_thr)

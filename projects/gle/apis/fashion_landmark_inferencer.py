@@ -1,126 +1,522 @@
+"""Top-down fashion-landmark inference, as an MMPose inferencer.
+
+image -> clothing boxes (detector, given boxes, or the whole image) -> the
+config's test pipeline per box -> pose backend (heatmaps) -> flip test and the
+config's codec -> 8 landmarks per item, the slots its clothes type does not
+have marked absent -> ``PoseDataSample`` per image -> drawing and JSON.
+"""
+import logging
+import os.path as osp
+from collections import defaultdict
 from pathlib import Path
-from typing import Optional, Sequence, Union
+from typing import Dict, List, Optional, Sequence, Tuple, Union
 
+import mmcv
+import mmengine
 import numpy as np
+import torch
 from mmengine.config import Config
+from mmengine.dataset import pseudo_collate
+from mmengine.device import get_device
+from mmengine.logging import print_log
+from mmpose.apis.inferencers import Pose2DInferencer
+from mmpose.registry import INFERENCERS
+from mmpose.structures import PoseDataSample
 
+from .backends import TorchClothingDetector, TorchHeatmapModel
+from .box_input import (boxes_of_input, check_given_boxes, clip_boxes,
+                        parse_box_rows)
+from .detections import select_detections
 from .drawing import (default_palette, draw_fashion_landmarks,
                       palette_from_detector)
-from .inference import inference_fashion_landmarks
-from .model_init import init_clothing_detector, init_pose_model
+from .inputs import (InputError, check_image, check_not_overwritten,
+                     find_inputs, image_records, list_records, open_video,
+                     read_image)
+from .model_init import init_pose_model
+from .results import sample_to_dict
+from .topdown_prediction import image_sample, predict_crops
+from .video_outputs import VideoOutputs
+
+InputsType = Union[str, Path, np.ndarray, Sequence[Union[str, np.ndarray]]]
+_WHOLE_IMAGE = ('whole_image', 'whole-image')
 
 
-class FashionLandmarkInferencer:
-    """Clothing detector + GLE landmark model, ready to run on images.
+def _is_detector_config(det_model) -> bool:
+    """A detector config (path or Config), as opposed to none, the whole
+    image, or a detector backend object."""
+    if isinstance(det_model, str):
+        return det_model not in _WHOLE_IMAGE
+    return isinstance(det_model, (Config, dict))
 
-    Builds both models once (checkpoints checked: a checkpoint of another
-    model is an error, see ``load_checkpoint_checked``) and runs
-    :func:`inference_fashion_landmarks` on each image.
+
+@INFERENCERS.register_module()
+class FashionLandmarkInferencer(Pose2DInferencer):
+    """Clothing detector + GLE landmark model on images, folders, videos.
+
+    MMPose's ``Pose2DInferencer`` with the fashion parts: checked checkpoints
+    (a checkpoint of another model is an error, see
+    ``load_checkpoint_checked``), boxes with a clothes type (from the
+    detector, from the caller, or the whole image), the slots a clothes type
+    lacks marked absent, landmarks kept inside the image, our drawing and
+    JSON (docs/inference.md). Calling it yields one result per image (or
+    video frame), as MMPose's inferencers do.
+
+    The pose model's forward (``heatmap_model``: normalised crops ->
+    heatmaps) and the detector (``detector``: image -> raw detections) are
+    replaceable backends (:mod:`gle.apis.backends`); cropping, flip test,
+    decoding, filtering and NMS are shared.
 
     Example::
 
-        >>> import cv2
         >>> from gle.apis import FashionLandmarkInferencer
         >>> inferencer = FashionLandmarkInferencer(
         ...     'configs/gle/td-hm_vgg16-gle2_1xb50-30e_'
         ...     'deepfashion-c-224x224.py', 'work_dirs/gle/best_NE.pth',
-        ...     det_config='configs/det/rtmdet-tiny_8xb32-100e_'
-        ...     'deepfashion-c-det.py', det_checkpoint='work_dirs/det/best.pth'
-        ... )
-        >>> image = cv2.imread('photo.jpg')
-        >>> result = inferencer(image)
-        >>> item = result['instances'][0]
+        ...     det_model='configs/det/rtmdet-tiny_8xb32-100e_'
+        ...     'deepfashion-c-det.py', det_weights='work_dirs/det/best.pth')
+        >>> result = next(inferencer('photo.jpg'))
+        >>> item = result['predictions'][0]['instances'][0]
         >>> item['clothes_type'], item['landmarks'][0]
-        >>> cv2.imwrite('drawn.jpg', inferencer.draw(image, result))
+        >>> for result in inferencer('photos/', pred_out_dir='out/pred',
+        ...                          vis_out_dir='out/vis'):
+        ...     pass
 
     Args:
-        pose_config (str | Path | Config): GLE config (configs/gle/).
-        pose_checkpoint (str): Its checkpoint.
-        det_config (str | Path | Config, optional): Clothing detector config
-            (configs/det/). Without it, each image is one item (or the boxes
-            passed to ``__call__``).
-        det_checkpoint (str, optional): The detector checkpoint (required
-            with ``det_config``).
-        device (str): ``'cpu'``, ``'cuda'``, ``'cuda:1'`` ... Default: 'cpu'.
-        det_score_thr (float): Minimum detection score. Default: 0.3.
-        nms_thr (float): IoU threshold of the class-agnostic NMS of the
-            detections. Default: 0.3.
-        det_cat_ids (Sequence[int], optional): Detector labels to keep (all
-            by default; our detector's are 0 upper, 1 lower, 2 full).
-        fallback_whole_image (bool): When the detector finds nothing, use
-            the whole image as one item of unknown type instead of returning
-            no instances. Default: ``False``.
+        model (str | Path | Config): GLE config (configs/gle/).
+        weights (str): Its checkpoint.
+        device (str, optional): ``'cpu'``, ``'cuda'``, ``'cuda:1'`` ...
+            Default: a GPU when there is one (``mmengine.device``).
+        scope (str): The pose model's default scope. Default: 'mmpose'.
+        det_model (str | Path | Config | callable, optional): Clothing
+            detector config (configs/det/), or a detector backend (see
+            :class:`gle.apis.backends.TorchClothingDetector`). Without it
+            (or with ``'whole_image'``) each image is one item, unless boxes
+            are given.
+        det_weights (str, optional): The detector checkpoint (required with
+            a detector config).
+        det_cat_ids (int | Sequence[int], optional): Detector labels to keep
+            (all by default; ours are 0 upper, 1 lower, 2 full).
+        show_progress (bool): Show a progress bar. Default: False.
     """
 
+    preprocess_kwargs: set = {
+        'bboxes', 'bbox_thr', 'nms_thr', 'fallback_whole_image'
+    }
+    forward_kwargs: set = {'keep_outside'}
+    visualize_kwargs: set = {
+        'return_vis', 'show', 'wait_time', 'radius', 'thickness', 'kpt_thr',
+        'vis_out_dir'
+    }
+    postprocess_kwargs: set = {'pred_out_dir', 'return_datasamples'}
+
     def __init__(self,
-                 pose_config: Union[str, Path, Config],
-                 pose_checkpoint: str,
-                 det_config: Optional[Union[str, Path, Config]] = None,
-                 det_checkpoint: Optional[str] = None,
-                 device: str = 'cpu',
-                 det_score_thr: float = 0.3,
-                 nms_thr: float = 0.3,
-                 det_cat_ids: Optional[Sequence[int]] = None,
-                 fallback_whole_image: bool = False) -> None:
-        if det_checkpoint is not None and det_config is None:
+                 model: Union[str, Path, Config],
+                 weights: Optional[str] = None,
+                 device: Optional[str] = None,
+                 scope: Optional[str] = 'mmpose',
+                 det_model=None,
+                 det_weights: Optional[str] = None,
+                 det_cat_ids: Optional[Union[int, Sequence[int]]] = None,
+                 show_progress: bool = False) -> None:
+        model = str(model) if isinstance(model, Path) else model
+        det_model = str(det_model) if isinstance(det_model, Path) \
+            else det_model
+        if isinstance(model, str) and not osp.isfile(model):
+            raise FileNotFoundError(f'pose config not found: {model}')
+        if det_weights is not None and det_model is None:
             raise ValueError('a detector checkpoint was given without its '
                              'detector config (--det-config)')
-        if det_config is not None and det_checkpoint is None:
+        if _is_detector_config(det_model) and det_weights is None:
             raise ValueError('a detector config was given without its '
                              'checkpoint (--det-checkpoint)')
-        self.pose_model = init_pose_model(pose_config, pose_checkpoint, device)
-        self.det_model = None
-        self.palette = default_palette()
-        if det_config is not None:
-            self.det_model = init_clothing_detector(det_config, det_checkpoint,
-                                                    device)
-            self.palette = palette_from_detector(self.det_model)
-        self.det_score_thr = det_score_thr
-        self.nms_thr = nms_thr
-        self.det_cat_ids = det_cat_ids
-        self.fallback_whole_image = fallback_whole_image
+        self.skipped: List[str] = []
+        self.video_info: Optional[VideoOutputs] = None
+        self._vis_out_dir = ''
+        self._pred_out_dir = ''
+        self._several_files = False
+        self.detector, self.det_cat_ids = None, None
+        super().__init__(
+            model=model,
+            weights=weights,
+            device=device or get_device(),
+            scope=scope,
+            det_model=det_model,
+            det_weights=det_weights,
+            det_cat_ids=det_cat_ids,
+            show_progress=show_progress)
+        self.heatmap_model = self._init_heatmap_model()
+        self.palette: Dict[str, Tuple[int, int, int]] = \
+            default_palette() if self.detector is None else \
+            palette_from_detector(self.detector)
+        meta = self.model.dataset_meta
+        self.landmark_names = [
+            meta['keypoint_id2name'][k] for k in range(meta['num_keypoints'])
+        ]
 
-    @property
-    def dataset_meta(self) -> dict:
-        """The pose model's ``dataset_meta`` (landmark names, colours)."""
-        return self.pose_model.dataset_meta
+    # ---------------------------------------------------------- the models
+    def _init_model(self, cfg: Config, weights: Optional[str],
+                    device: str) -> torch.nn.Module:
+        """The pose model, its checkpoint strictly checked (not mmengine's
+        non-strict ``_load_checkpoint_to_model``) and read inside
+        ``safe_checkpoint_loading``."""
+        return init_pose_model(cfg, weights, device)
 
+    def _init_collate(self, cfg: Config):
+        """``pseudo_collate`` unless the config names a ``collate_fn``
+        (mmengine's lookup warns that mmpose has no function registry)."""
+        if cfg.test_dataloader.get('collate_fn') is not None:
+            return super()._init_collate(cfg)
+        return pseudo_collate
+
+    def _init_heatmap_model(self):
+        """The pose backend: crops (N, 3, H, W) -> heatmaps (N, K, h, w)."""
+        return TorchHeatmapModel(self.model, config=self.cfg.filename)
+
+    def _init_detector(self,
+                       det_model=None,
+                       det_weights: Optional[str] = None,
+                       det_cat_ids=None,
+                       device: Optional[str] = None) -> None:
+        """``self.detector``: None (no detector), the PyTorch clothing
+        detector (checkpoint strictly checked, not ``DetInferencer``'s
+        non-strict loading), or a given detector backend."""
+        if det_model is None or (isinstance(det_model, str)
+                                 and det_model in _WHOLE_IMAGE):
+            self.detector = None
+        elif _is_detector_config(det_model):
+            if isinstance(det_model, dict):
+                det_model = Config(dict(det_model))
+            self.detector = TorchClothingDetector(det_model, det_weights,
+                                                  device)
+        else:
+            self.detector = det_model
+        if det_cat_ids is None:
+            self.det_cat_ids = None
+        elif isinstance(det_cat_ids, int):
+            self.det_cat_ids = (det_cat_ids, )
+        else:
+            self.det_cat_ids = tuple(det_cat_ids)
+
+    # -------------------------------------------------------------- inputs
     def __call__(self,
-                 image: np.ndarray,
-                 bboxes: Optional[Sequence] = None) -> dict:
-        """Run on one BGR image.
+                 inputs: InputsType,
+                 return_datasamples: bool = False,
+                 batch_size: int = 1,
+                 out_dir: Optional[str] = None,
+                 **kwargs):
+        """Run on ``inputs``; yields one result per image or video frame.
 
         Args:
-            image (np.ndarray): BGR image (``cv2.imread``), shape (H, W, 3).
-            bboxes (Sequence, optional): Box rows ``[x1, y1, x2, y2,
-                (score), (clothes_type)]`` to use instead of the detector.
+            inputs: An image path, a folder (its images, recursively, the
+                output folders excluded), a video path, a BGR array, or a
+                list of image paths / arrays.
+            return_datasamples (bool): Yield ``PoseDataSample`` objects
+                instead of JSON-ready dicts. Default: False.
+            batch_size (int): 1 (as MMPose's inferencers).
+            out_dir (str, optional): Sets ``vis_out_dir`` to
+                ``out_dir/visualizations`` and ``pred_out_dir`` to
+                ``out_dir/predictions`` unless they are given.
+            **kwargs: ``bboxes`` (one list of box rows per input, or a dict
+                image name -> rows, see ``gle.apis.box_input``),
+                ``bbox_thr`` (detection score, 0.3), ``nms_thr`` (0.3),
+                ``fallback_whole_image`` (False), ``keep_outside`` (False:
+                landmarks outside the image are clipped to its border),
+                ``kpt_thr`` (0.3), ``radius`` (3), ``thickness`` (2),
+                ``return_vis``, ``show``, ``wait_time``, ``vis_out_dir``,
+                ``pred_out_dir``.
+
+        Yields:
+            dict: ``predictions``: a list with the result of the image
+            (docs/inference.md JSON schema, or a ``PoseDataSample``);
+            ``visualization``: the drawn images (RGB) when asked for.
+        """
+        if out_dir is not None:
+            kwargs.setdefault('vis_out_dir', f'{out_dir}/visualizations')
+            kwargs.setdefault('pred_out_dir', f'{out_dir}/predictions')
+        self._vis_out_dir = kwargs.get('vis_out_dir') or ''
+        self._pred_out_dir = kwargs.get('pred_out_dir') or ''
+        self.skipped = []
+        self.video_info = None
+        try:
+            yield from super().__call__(
+                inputs,
+                return_datasamples=return_datasamples,
+                batch_size=batch_size,
+                **kwargs)
+        finally:
+            if self.video_info is not None:
+                # a finished run closed it; an interrupted one leaves no
+                # truncated outputs behind
+                self.video_info.close(finished=False)
+
+    def _inputs_to_list(self, inputs: InputsType) -> list:
+        """Image records (path, name, JSON name), arrays, or a video."""
+        self._video_input = False
+        self._several_files = False
+        if isinstance(inputs, Path):
+            inputs = str(inputs)
+        if isinstance(inputs, np.ndarray):
+            return [inputs]
+        if isinstance(inputs, str):
+            kind, paths = find_inputs(inputs, self._vis_out_dir,
+                                      self._pred_out_dir)
+            if kind == 'video':
+                return self._open_video(inputs)
+            self._several_files = kind == 'folder'
+            root = inputs if kind == 'folder' else osp.dirname(inputs)
+            return image_records(paths, root, self._vis_out_dir)
+        if not isinstance(inputs, (list, tuple)):
+            raise TypeError('inputs: expected a path, a BGR array or a list '
+                            f'of them, got {type(inputs).__name__}')
+        self._several_files = not all(
+            isinstance(p, np.ndarray) for p in inputs)
+        return list_records(inputs, self._vis_out_dir)
+
+    def _open_video(self, path: str) -> mmcv.VideoReader:
+        video = open_video(path)
+        check_not_overwritten(path, osp.basename(path), self._vis_out_dir)
+        self._video_input = True
+        self.video_info = VideoOutputs(path, video.fps or 25.0)
+        return video
+
+    def _input_keys(self, item, index: int) -> List[str]:
+        """The names ``bboxes`` may give the boxes of an input under."""
+        if self._video_input:
+            return self.video_info.keys
+        if isinstance(item, dict):
+            return item['keys']
+        return [f'{index}.jpg'.rjust(10, '0')]
+
+    # --------------------------------------------------------------- boxes
+    def preprocess(self,
+                   inputs,
+                   batch_size: int = 1,
+                   bboxes=None,
+                   bbox_thr: float = 0.3,
+                   nms_thr: float = 0.3,
+                   fallback_whole_image: bool = False,
+                   **kwargs):
+        """Boxes and crops of each input; unreadable files of a folder (or a
+        list) are skipped with a warning and listed in ``self.skipped``.
+
+        Yields:
+            tuple[dict, list[np.ndarray]]: The model input of one image
+            (``batch``: the collated crops or None, ``meta``: the image's
+            metainfo) and ``[image]`` (BGR).
+        """
+        keys = [self.video_info.keys] if self._video_input else [
+            self._input_keys(item, i) for i, item in enumerate(inputs)
+        ]
+        check_given_boxes(bboxes, keys, video=self._video_input)
+        for i, item in enumerate(inputs):
+            given = boxes_of_input(bboxes, i,
+                                   keys[0 if self._video_input else i])
+            try:
+                data, image = self.preprocess_single(
+                    item,
+                    i,
+                    bboxes=given,
+                    bbox_thr=bbox_thr,
+                    nms_thr=nms_thr,
+                    fallback_whole_image=fallback_whole_image,
+                    # a video's boxes from a dict are the same every frame
+                    warn_clipped=not (self._video_input and i > 0
+                                      and isinstance(bboxes, dict)))
+            except (InputError, OSError) as e:
+                if not self._several_files:
+                    raise
+                print_log(
+                    f'skipped: {e}', logger='current', level=logging.WARNING)
+                self.skipped.append(item['name'] if isinstance(item, dict) else
+                                    self._input_keys(item, i)[0])
+                continue
+            yield data, [image]
+
+    def preprocess_single(self,
+                          input,
+                          index: int,
+                          bboxes=None,
+                          bbox_thr: float = 0.3,
+                          nms_thr: float = 0.3,
+                          fallback_whole_image: bool = False,
+                          warn_clipped: bool = True):
+        """Read one image, choose its boxes, crop them.
+
+        Boxes come from ``bboxes`` when given (even an empty list: no
+        items; clipped to the image with a warning), else from the detector,
+        else the whole image is one item of unknown clothes type. When the
+        detector finds nothing there are no items, unless
+        ``fallback_whole_image``.
 
         Returns:
-            dict: See :func:`inference_fashion_landmarks`.
+            tuple[dict, np.ndarray]: ``dict(batch, meta)`` and the BGR image.
         """
-        return inference_fashion_landmarks(
-            image,
-            self.pose_model,
-            det_model=self.det_model,
-            bboxes=bboxes,
-            det_score_thr=self.det_score_thr,
-            nms_thr=self.nms_thr,
-            det_cat_ids=self.det_cat_ids,
-            fallback_whole_image=self.fallback_whole_image)
+        image, meta = self._load(input, index)
+        height, width = image.shape[:2]
+        whole = dict(
+            bbox=[0., 0., float(width), float(height)],
+            det_score=None,
+            clothes_type=None)
+        if bboxes is not None:
+            where = meta['img_name']
+            boxes = clip_boxes(
+                parse_box_rows(bboxes, where=f'{where}: bboxes'),
+                width,
+                height,
+                where,
+                warn=warn_clipped)
+            source = 'boxes'
+        elif self.detector is not None:
+            boxes = select_detections(
+                self.detector(image),
+                self.detector.dataset_meta.get('classes') or (), bbox_thr,
+                nms_thr, self.det_cat_ids)
+            source = 'detector'
+            if not boxes and fallback_whole_image:
+                boxes, source = [whole], 'whole_image'
+        else:
+            boxes, source = [whole], 'whole_image'
+        meta.update(box_source=source, ori_shape=(height, width))
 
-    def draw(self,
-             image: np.ndarray,
-             result: dict,
-             kpt_thr: float = 0.3,
-             radius: int = 3,
-             thickness: int = 2) -> np.ndarray:
-        """Draw ``result`` on ``image`` (BGR in, BGR out); see
-        :func:`draw_fashion_landmarks`."""
-        return draw_fashion_landmarks(
-            image,
-            result,
-            self.dataset_meta,
-            palette=self.palette,
-            kpt_thr=kpt_thr,
-            radius=radius,
-            thickness=thickness)
+        data_info = dict(
+            img=image, img_path=meta['img_path'], **self.model.dataset_meta)
+        crops = []
+        for box in boxes:
+            score = np.nan if box['det_score'] is None else box['det_score']
+            data = self.pipeline(
+                dict(
+                    data_info,
+                    bbox=np.array([box['bbox']], dtype=np.float32),
+                    bbox_score=np.array([score], dtype=np.float32)))
+            data['data_samples'].gt_instances.clothes_types = [
+                box['clothes_type']
+            ]
+            crops.append(data)
+        batch = self.collate_fn(crops) if crops else None
+        return dict(batch=batch, meta=meta), image
+
+    def _load(self, input, index: int) -> Tuple[np.ndarray, dict]:
+        if isinstance(input, dict):
+            return read_image(input['path']), dict(
+                img_path=input['path'],
+                img_name=input['name'],
+                pred_name=input['pred_name'])
+        image = check_image(input)
+        if self._video_input:
+            name = self.video_info.name
+            return image, dict(
+                img_path=name,
+                img_name=f'{name} frame {index + 1}',
+                frame=index + 1)
+        name = f'{index}.jpg'.rjust(10, '0')  # as MMPose names arrays
+        return image, dict(
+            img_path=name,
+            img_name=name,
+            pred_name=osp.splitext(name)[0] + '.json')
+
+    # ------------------------------------------------------------- forward
+    @torch.no_grad()
+    def forward(self,
+                inputs: dict,
+                keep_outside: bool = False) -> List[PoseDataSample]:
+        """Landmarks of the crops of one image.
+
+        Returns:
+            list[PoseDataSample]: The image's result (``image_sample`` in
+            ``gle.apis.topdown_prediction``: keypoints in image pixels,
+            clipped to it unless ``keep_outside``, absent slots marked).
+        """
+        samples = [] if inputs['batch'] is None else predict_crops(
+            self.model, self.heatmap_model, inputs['batch'])
+        return [
+            image_sample(samples, inputs['meta'],
+                         self.model.dataset_meta['num_keypoints'],
+                         keep_outside)
+        ]
+
+    # ------------------------------------------------------------- outputs
+    def visualize(self,
+                  inputs: List[np.ndarray],
+                  preds: List[PoseDataSample],
+                  return_vis: bool = False,
+                  show: bool = False,
+                  wait_time: float = 0,
+                  radius: int = 3,
+                  thickness: int = 2,
+                  kpt_thr: float = 0.3,
+                  vis_out_dir: str = '',
+                  window_name: str = '') -> List[np.ndarray]:
+        """Draw boxes (clothes type, score) and landmarks (left yellow,
+        right red; absent slots and scores up to ``kpt_thr`` not drawn), see
+        ``draw_fashion_landmarks``; write them under ``vis_out_dir`` (same
+        relative path as the input; a video as one video).
+
+        Returns:
+            list[np.ndarray]: The drawings (RGB) if ``return_vis``.
+        """
+        if not (return_vis or show or vis_out_dir):
+            return []
+        drawings = []
+        for image, pred in zip(inputs, preds):
+            drawn = mmcv.bgr2rgb(
+                draw_fashion_landmarks(
+                    image,
+                    pred,
+                    self.model.dataset_meta,
+                    palette=self.palette,
+                    kpt_thr=kpt_thr,
+                    radius=radius,
+                    thickness=thickness,
+                    visualizer=self.visualizer))
+            if show:
+                self.visualizer.show(
+                    drawn,
+                    win_name=window_name or pred.img_name,
+                    wait_time=1e-5 if self._video_input else wait_time)
+            if vis_out_dir:
+                self.save_visualization(drawn, vis_out_dir, pred.img_name)
+            drawings.append(drawn)
+        return drawings if return_vis else []
+
+    def save_visualization(self,
+                           visualization: np.ndarray,
+                           vis_out_dir: str,
+                           img_name: Optional[str] = None) -> None:
+        """Write one drawing (RGB): ``vis_out_dir/<relative image path>``,
+        or the next frame of ``vis_out_dir/<video file name>``."""
+        out = mmcv.rgb2bgr(visualization)
+        if self._video_input:
+            self.video_info.add_drawing(out, vis_out_dir)
+            return
+        path = osp.join(vis_out_dir, img_name)
+        if not mmcv.imwrite(out, path):
+            raise OSError(f'OpenCV cannot write the drawing {path}')
+
+    def postprocess(self,
+                    preds: List[PoseDataSample],
+                    visualization: List[np.ndarray],
+                    return_datasamples: bool = False,
+                    pred_out_dir: str = '') -> dict:
+        """JSON-ready results (docs/inference.md), written under
+        ``pred_out_dir`` when given: ``<relative image path>.json`` per
+        image, one ``<video stem>.json`` per video (streamed).
+
+        Returns:
+            dict: ``predictions`` (dicts, or the ``PoseDataSample`` objects
+            with ``return_datasamples``) and ``visualization``.
+        """
+        result = defaultdict(list)
+        result['visualization'] = visualization
+        for pred in preds:
+            record = sample_to_dict(pred, self.landmark_names)
+            if pred_out_dir and self._video_input:
+                self.video_info.add_prediction(record, pred_out_dir)
+            elif pred_out_dir:
+                mmengine.dump(
+                    record, osp.join(pred_out_dir, pred.pred_name), indent=2)
+            result['predictions'].append(
+                pred if return_datasamples else record)
+        return result
+
+    def _finalize_video_processing(self, pred_out_dir: str = '') -> None:
+        self.video_info.close(finished=True)

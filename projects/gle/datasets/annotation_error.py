@@ -1,4 +1,4 @@
-from typing import Optional, Union
+from typing import Optional, Sequence, Union
 
 
 class FashionAnnotationError(ValueError):
@@ -35,3 +35,28 @@ class FashionAnnotationError(ValueError):
         # picklable across processes (the default would call __init__ with
         # the message only)
         return (self.__class__, (self.file, self.line, self.problem, self.fix))
+
+
+def raise_first_problem(problems: Sequence[FashionAnnotationError]) -> None:
+    """The readers' error policy: raise the first problem, if any.
+
+    Parsers collect every problem (``tools/misc/check_fashion_dataset.py``
+    prints them all); a dataset stops at the first one, and says how many
+    more there are.
+
+    Args:
+        problems (Sequence[FashionAnnotationError]): In file order.
+
+    Raises:
+        FashionAnnotationError: The first of ``problems``.
+    """
+    if not problems:
+        return
+    first = problems[0]
+    if len(problems) == 1:
+        raise first
+    more = (f'{len(problems) - 1} more problem(s) in these files: run '
+            'tools/misc/check_fashion_dataset.py to list them all')
+    raise FashionAnnotationError(
+        first.file, first.line, first.problem,
+        f'{first.fix} ({more})' if first.fix else more)

@@ -1,12 +1,19 @@
 import os.path as osp
-from typing import Callable, Dict, List, Optional, Sequence, Tuple, Union
+import warnings
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, Union
 
+import numpy as np
+from mmengine.dataset import force_full_init
 from mmengine.utils import is_abs
 from mmpose.datasets.datasets.base import BaseCocoStyleDataset
 
-from .fashion_layout import METAINFO_FILE, SPLITS, build_instance
-from .geometry_policy import apply_geometry_policy
-from .raw_annotation import load_raw_annotations
+from .annotation_error import raise_first_problem
+from .fashion_layout import NUM_LANDMARKS, SPLITS, VISIBLE, build_instance
+from .fashion_metainfo import FASHION_METAINFO
+from .geometry_policy import ItemLocation, apply_geometry_policy
+from .image_check import explain_image_failure
+from .raw_annotation import (RawFashionItem, empty_split_error,
+                             load_raw_annotations)
 
 
 def _is_local(path: str) -> bool:
@@ -20,9 +27,13 @@ class BaseFashionDataset(BaseCocoStyleDataset):
     ``Eval/list_eval_partition.txt`` (see ``gle.datasets.raw_annotation`` for
     the format and the malformed-input rules) and keeps the items of one
     split, each mapped into the 8 unified slots of
-    ``configs/_base_/datasets/gle_fashion_landmarks.py``. It reuses mmpose's
-    :class:`BaseCocoStyleDataset` for everything but reading (metainfo,
-    ``get_data_info``, ``prepare_data``, top-down / bottom-up modes).
+    :data:`gle.datasets.FASHION_METAINFO` (the default ``METAINFO``). It
+    reuses mmpose's :class:`BaseCocoStyleDataset` for everything but reading
+    (metainfo, ``get_data_info``, ``prepare_data``, top-down / bottom-up
+    modes): :meth:`_load_annotations` reads the three files into typed
+    :class:`RawFashionItem` records, applies the error and geometry
+    policies, and :meth:`parse_data_info` turns each item into an instance,
+    as mmpose's COCO datasets do for each json annotation.
 
     Each top-down ``data_list`` entry holds:
 
@@ -51,9 +62,13 @@ class BaseFashionDataset(BaseCocoStyleDataset):
     :class:`FashionAnnotationError` with file, line, problem and fix. A
     degenerate box (x2 <= x1 or y2 <= y1) raises as well, unless
     ``skip_invalid=True``, which drops such items with one counted warning. A
-    visible landmark outside its box is kept, with one counted warning.
-    Images are not opened (image-size checks are the job of
-    ``tools/misc/check_fashion_dataset.py``).
+    visible landmark outside its box is kept, with one counted warning (citing
+    the landmark file). An empty split raises (a warning instead with
+    ``serialize_data=False``), naming the split and the partition file.
+    Images are not opened at load time (image checks are the job of
+    ``tools/misc/check_fashion_dataset.py``); when the pipeline fails on a
+    missing, empty or undecodable image file, :class:`ImageFileError` names
+    the file and the problem.
 
     Args:
         data_root (str): The folder holding ``Anno/``, ``Eval/``, ``img/``.
@@ -83,7 +98,7 @@ class BaseFashionDataset(BaseCocoStyleDataset):
             Default: 1000.
     """
 
-    METAINFO: dict = dict(from_file=METAINFO_FILE)
+    METAINFO: dict = FASHION_METAINFO
     #: whether landmark rows carry a ``variation_type`` column (FLD)
     HAS_VARIATION: bool = False
 
@@ -142,41 +157,84 @@ class BaseFashionDataset(BaseCocoStyleDataset):
 
     def _load_annotations(self) -> Tuple[List[dict], List[dict]]:
         """Parse the three files and build the instances of ``split``."""
-        records = load_raw_annotations(
+        raw = load_raw_annotations(
             self.ann_file,
             self.bbox_ann_file,
             self.partition_file,
             self.HAS_VARIATION,
             split=self.split)
-        img_root = self.data_prefix.get('img') or self.data_root
-        instances, locations = [], []
-        for rec in records:
-            img_path = osp.join(img_root, rec['image_name'])
-            raw_ann_info = dict(
-                image_name=rec['image_name'],
-                split=rec['split'],
-                landmark_line=rec['line'],
-                bbox_line=rec['bbox_line'],
-                partition_line=rec['partition_line'])
-            instances.append(
-                build_instance(
-                    img_id=rec['row'],
-                    img_path=img_path,
-                    bbox_xyxy=rec['bbox'],
-                    clothes_type=rec['clothes_type'],
-                    variation_type=rec['variation_type'],
-                    keypoints=rec['keypoints'],
-                    visibility_codes=rec['codes'],
-                    raw_ann_info=raw_ann_info))
-            locations.append((self.bbox_ann_file, rec['bbox_line']))
-        instances = apply_geometry_policy(instances, locations,
-                                          self.skip_invalid,
-                                          self.__class__.__name__)
+        raise_first_problem(raw.problems)
+        items = raw.items
+        keep = apply_geometry_policy(
+            bboxes=np.array([it.bbox for it in items]).reshape(-1, 4),
+            keypoints=np.array([it.keypoints for it in items
+                                ]).reshape(-1, NUM_LANDMARKS, 2),
+            visible=np.array([it.codes for it in items
+                              ]).reshape(-1, NUM_LANDMARKS) == VISIBLE,
+            locations=[
+                ItemLocation(self.bbox_ann_file, it.bbox_line, self.ann_file,
+                             it.landmark_line) for it in items
+            ],
+            skip_invalid=self.skip_invalid,
+            owner=self.__class__.__name__)
+        instance_list = [
+            self.parse_data_info(item) for item, kept in zip(items, keep)
+            if kept
+        ]
+        if not instance_list:
+            self._empty_split(raw.split_sizes, len(items))
         image_list = [
             dict(img_id=inst['img_id'], img_path=inst['img_path'])
-            for inst in instances
+            for inst in instance_list
         ]
-        return instances, image_list
+        return instance_list, image_list
+
+    def parse_data_info(self, raw_data_info: RawFashionItem) -> dict:
+        """One raw item (its three rows joined) -> one top-down instance.
+
+        Args:
+            raw_data_info (RawFashionItem): The item, landmarks in the 8
+                unified slots.
+
+        Returns:
+            dict: The ``data_list`` entry described in the class docstring.
+        """
+        item = raw_data_info
+        img_root = self.data_prefix.get('img') or self.data_root
+        return build_instance(
+            img_id=item.row,
+            img_path=osp.join(img_root, item.image_name),
+            bbox_xyxy=item.bbox,
+            clothes_type=item.clothes_type,
+            variation_type=item.variation_type,
+            keypoints=item.keypoints,
+            visibility_codes=item.codes,
+            raw_ann_info=dict(
+                image_name=item.image_name,
+                split=item.split,
+                landmark_line=item.landmark_line,
+                bbox_line=item.bbox_line,
+                partition_line=item.partition_line))
+
+    def _empty_split(self, split_sizes: Dict[str, int], parsed: int) -> None:
+        """Explain an empty split: an error where mmengine would fail on the
+        empty list (``serialize_data=True``, what configs use), else a
+        warning."""
+        error = empty_split_error(self.__class__.__name__, self.partition_file,
+                                  self.split, split_sizes, parsed)
+        if self.serialize_data:
+            raise error
+        warnings.warn(str(error))
+
+    @force_full_init
+    def prepare_data(self, idx: int) -> Any:
+        """mmpose's ``prepare_data``; a pipeline failure caused by a bad
+        image file is re-raised as a clear :class:`ImageFileError`."""
+        try:
+            return super().prepare_data(idx)
+        except Exception as error:
+            explain_image_failure(self.get_data_info(idx)['img_path'], error)
+            raise
 
     def _get_topdown_data_infos(self, instance_list: List[Dict]) -> List[Dict]:
         """Keep every instance: validity was decided while parsing (see the

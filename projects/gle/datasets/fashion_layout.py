@@ -6,7 +6,6 @@ slots; this module is the single definition of that mapping, of the
 visibility codes and of the per-sample meta keys the pipeline must carry.
 """
 import inspect
-import os.path as osp
 from typing import Dict, Optional, Sequence, Tuple
 
 import numpy as np
@@ -51,14 +50,6 @@ VISIBILITY_CODES: Dict[int, str] = {
 }
 
 SPLITS: Tuple[str, ...] = ('train', 'val', 'test')
-
-#: Absolute path of the metainfo config. ``parse_pose_metainfo`` resolves a
-#: relative ``from_file`` against the working directory and mmpose's package,
-#: never against this plugin, hence an absolute path from this file.
-METAINFO_FILE = osp.normpath(
-    osp.join(
-        osp.dirname(osp.abspath(__file__)), '..', '..', '..', 'configs',
-        '_base_', 'datasets', 'gle_fashion_landmarks.py'))
 
 
 def _default_pack_meta_keys() -> Tuple[str, ...]:

@@ -1,7 +1,9 @@
 import os.path as osp
-from typing import Callable, Dict, List, Optional, Sequence, Tuple, Union
+import warnings
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, Union
 
 import numpy as np
+from mmengine.dataset import force_full_init
 from mmengine.fileio import load
 from mmengine.utils import is_abs
 from mmpose.datasets.datasets.base import BaseCocoStyleDataset
@@ -10,9 +12,11 @@ from mmpose.structures.bbox import bbox_xywh2xyxy
 
 from .annotation_error import FashionAnnotationError
 from .fashion_layout import (CLOTHES_TYPE_SLOTS, CLOTHES_TYPES, LANDMARK_NAMES,
-                             METAINFO_FILE, TRUNCATED, VARIATION_TYPES,
+                             NUM_LANDMARKS, TRUNCATED, VARIATION_TYPES,
                              build_instance, to_unified_slots)
-from .geometry_policy import apply_geometry_policy
+from .fashion_metainfo import FASHION_METAINFO
+from .geometry_policy import ItemLocation, apply_geometry_policy
+from .image_check import explain_image_failure
 
 #: COCO ``v`` -> raw visibility code. MMPose's FLD json writes v=2 for
 #: visible, v=1 for occluded and (0, 0, 0) for truncated landmarks (the real
@@ -30,7 +34,7 @@ class FLDCocoDataset(BaseCocoStyleDataset):
 
     MMPose ships one json per clothes type, each with its own keypoint list
     (upper 6, lower 4, full 8). This reader maps every file into the 8 slots
-    of ``configs/_base_/datasets/gle_fashion_landmarks.py``, so the three
+    of :data:`gle.datasets.FASHION_METAINFO`, so the three
     files of a split can be read together (``ann_file`` may be a list) and
     fed to one model. The clothes type of a file comes from the keypoint
     names of its category (``'left collar'`` -> ``left_collar``), or from
@@ -81,7 +85,7 @@ class FLDCocoDataset(BaseCocoStyleDataset):
             Default: 1.
     """
 
-    METAINFO: dict = dict(from_file=METAINFO_FILE)
+    METAINFO: dict = FASHION_METAINFO
 
     def __init__(self,
                  ann_file: Union[str, Sequence[str]] = '',
@@ -150,19 +154,19 @@ class FLDCocoDataset(BaseCocoStyleDataset):
         image_list: Dict[int, dict] = {}
         seen_ids: Dict[int, str] = {}
         for file in self.ann_files:
-            data = load(file)
-            for key in ('images', 'annotations', 'categories'):
-                if not isinstance(data, dict) or key not in data:
-                    raise FashionAnnotationError(
-                        file, None, f'not a COCO keypoint file (no "{key}")',
-                        'use MMPose\'s fld_{upper,lower,full}_<split>.json')
+            data = self._load_json(file)
             slots_of = {
                 cat['id']: self._category_slots(file, i, cat, data)
                 for i, cat in enumerate(data['categories'])
             }
-            images = {img['id']: img for img in data['images']}
+            images = self._index_images(file, data['images'])
             for idx, ann in enumerate(data['annotations']):
                 where = f'annotations[{idx}] (id={ann.get("id")})'
+                if 'id' not in ann:
+                    raise FashionAnnotationError(
+                        file, f'annotations[{idx}]', 'the annotation has no '
+                        '"id"', 'give every annotation a unique "id" (as in '
+                        'MMPose\'s FLD json files)')
                 img = images.get(ann.get('image_id'))
                 if img is None:
                     raise FashionAnnotationError(
@@ -170,27 +174,88 @@ class FLDCocoDataset(BaseCocoStyleDataset):
                         'not in "images"', 'add the image entry')
                 if img['id'] % self.sample_interval != 0:
                     continue
-                if ann.get('id') in seen_ids:
+                if ann['id'] in seen_ids:
                     raise FashionAnnotationError(
                         file, where, f'duplicate annotation id {ann["id"]} '
                         f'(also in {seen_ids[ann["id"]]})',
                         'keep one annotation per id')
-                seen_ids[ann.get('id')] = file
-                inst = self._parse_annotation(file, where, ann, img, slots_of)
+                seen_ids[ann['id']] = file
+                inst = self.parse_data_info(
+                    dict(
+                        raw_ann_info=ann,
+                        raw_img_info=img,
+                        ann_file=file,
+                        location=where,
+                        category_slots=slots_of))
                 instances.append(inst)
-                locations.append((file, where))
+                locations.append(ItemLocation(file, where, file, where))
                 img_sizes.append((img.get('width',
                                           np.inf), img.get('height', np.inf)))
                 image_list.setdefault(
                     img['id'],
                     dict(img_id=img['id'], img_path=inst['img_path']))
-        instances = apply_geometry_policy(
-            instances,
-            locations,
-            self.skip_invalid,
-            self.__class__.__name__,
+        keep = apply_geometry_policy(
+            bboxes=np.concatenate([i['bbox']
+                                   for i in instances] + [np.zeros((0, 4))]),
+            keypoints=np.concatenate([i['keypoints'] for i in instances] +
+                                     [np.zeros((0, NUM_LANDMARKS, 2))]),
+            visible=np.concatenate([i['keypoints_visible']
+                                    for i in instances] +
+                                   [np.zeros((0, NUM_LANDMARKS))]) > 0.5,
+            locations=locations,
+            skip_invalid=self.skip_invalid,
+            owner=self.__class__.__name__,
             img_sizes=np.array(img_sizes, dtype=np.float64).reshape(-1, 2))
-        return instances, list(image_list.values())
+        kept = [inst for inst, k in zip(instances, keep) if k]
+        if not kept:
+            self._empty(len(instances))
+        return kept, list(image_list.values())
+
+    def _empty(self, parsed: int) -> None:
+        """Explain an empty dataset: an error where mmengine would fail on
+        the empty list (``serialize_data=True``), else a warning."""
+        files = ', '.join(self.ann_files)
+        problem = (f'{self.__class__.__name__}: all {parsed} annotations have '
+                   'an unusable box and skip_invalid=True drops them'
+                   if parsed else f'{self.__class__.__name__}: no annotation '
+                   f'(sample_interval={self.sample_interval})')
+        error = FashionAnnotationError(
+            files, None, problem, 'check the ann_file list (one json per '
+            'clothes type of the split) and the annotations')
+        if self.serialize_data:
+            raise error
+        warnings.warn(str(error))
+
+    @staticmethod
+    def _load_json(file: str) -> dict:
+        """Load one json file and check that it is a COCO keypoint file."""
+        try:
+            data = load(file)
+        except ValueError as e:  # json.JSONDecodeError, a ValueError
+            raise FashionAnnotationError(file, None, f'not valid json ({e})',
+                                         're-download the file') from None
+        for key in ('images', 'annotations', 'categories'):
+            if not isinstance(data, dict) or key not in data:
+                raise FashionAnnotationError(
+                    file, None, f'not a COCO keypoint file (no "{key}")',
+                    'use MMPose\'s fld_{upper,lower,full}_<split>.json')
+        return data
+
+    @staticmethod
+    def _index_images(file: str, images: List[dict]) -> Dict[int, dict]:
+        """``images`` by id; each entry needs an ``id`` and a ``file_name``.
+        """
+        by_id = {}
+        for index, img in enumerate(images):
+            missing = [k for k in ('id', 'file_name') if k not in img]
+            if missing:
+                raise FashionAnnotationError(
+                    file, f'images[{index}]', 'the image entry has no '
+                    f'{" and no ".join(repr(k) for k in missing)} field',
+                    'give every image an "id" and a "file_name" (relative '
+                    'to data_prefix[\'img\']), as MMPose\'s FLD json files do')
+            by_id[img['id']] = img
+        return by_id
 
     def _category_slots(self, file: str, index: int, cat: dict,
                         data: dict) -> Optional[Tuple[int, Tuple[int, ...]]]:
@@ -240,9 +305,22 @@ class FLDCocoDataset(BaseCocoStyleDataset):
                 'fix the clothes_type argument or the file list')
         return ctype, slots
 
-    def _parse_annotation(self, file: str, where: str, ann: dict, img: dict,
-                          slots_of: dict) -> dict:
-        """One json annotation -> one unified top-down instance."""
+    def parse_data_info(self, raw_data_info: dict) -> dict:
+        """One json annotation -> one unified top-down instance.
+
+        Args:
+            raw_data_info (dict): ``raw_ann_info`` (the annotation),
+                ``raw_img_info`` (its image entry), ``ann_file``,
+                ``location`` (e.g. ``annotations[3] (id=7)``, for messages)
+                and ``category_slots`` (category id -> clothes type and slot
+                of each keypoint).
+
+        Returns:
+            dict: The ``data_list`` entry.
+        """
+        ann, img = raw_data_info['raw_ann_info'], raw_data_info['raw_img_info']
+        file, where = raw_data_info['ann_file'], raw_data_info['location']
+        slots_of = raw_data_info['category_slots']
         if slots_of.get(ann.get('category_id')) is None:
             raise FashionAnnotationError(
                 file, where, f'category_id {ann.get("category_id")!r} is not '
@@ -255,13 +333,20 @@ class FLDCocoDataset(BaseCocoStyleDataset):
             raise FashionAnnotationError(
                 file, where, f'missing or non-numeric keypoints / bbox ({e})',
                 'repair the annotation') from None
-        if kpts.shape != (3 * len(slots), ) or not np.isfinite(kpts).all():
+        if kpts.shape != (3 * len(slots), ):
             raise FashionAnnotationError(
-                file, where, f'expected {3 * len(slots)} finite keypoint '
-                f'values ({len(slots)} x [x, y, v]) for a '
+                file, where, f'expected {3 * len(slots)} keypoint values '
+                f'({len(slots)} x [x, y, v]) for a '
                 f'{CLOTHES_TYPES[ctype]}-body item, got {kpts.size}',
                 'repair the annotation')
         kpts = kpts.reshape(-1, 3)
+        if not np.isfinite(kpts).all():
+            k = int(np.flatnonzero(~np.isfinite(kpts).all(axis=1))[0])
+            bad = 'NaN' if np.isnan(kpts[k]).any() else 'an infinite value'
+            raise FashionAnnotationError(
+                file, where, f'keypoint {k + 1} ([x, y, v] = '
+                f'{kpts[k].tolist()}) holds {bad}', 'repair the annotation '
+                '(a landmark that is not annotated is written 0, 0, 0)')
         bad_v = [v for v in kpts[:, 2] if v not in COCO_V_TO_CODE]
         if bad_v:
             raise FashionAnnotationError(
@@ -290,6 +375,16 @@ class FLDCocoDataset(BaseCocoStyleDataset):
             visibility_codes=unified_codes,
             raw_ann_info=dict(ann, ann_file=file),
             instance_id=ann['id'])
+
+    @force_full_init
+    def prepare_data(self, idx: int) -> Any:
+        """mmpose's ``prepare_data``; a pipeline failure caused by a bad
+        image file is re-raised as a clear :class:`ImageFileError`."""
+        try:
+            return super().prepare_data(idx)
+        except Exception as error:
+            explain_image_failure(self.get_data_info(idx)['img_path'], error)
+            raise
 
     def _get_topdown_data_infos(self, instance_list: List[Dict]) -> List[Dict]:
         """Keep every instance, as the raw readers do (mmpose's filter would

@@ -1,7 +1,7 @@
 import os.path as osp
 import warnings
 from concurrent.futures import ThreadPoolExecutor
-from typing import Callable, List, Optional, Sequence, Tuple, Union
+from typing import Any, Callable, List, Optional, Sequence, Tuple, Union
 
 import numpy as np
 from mmdet.datasets import BaseDetDataset
@@ -10,10 +10,12 @@ from mmengine.fileio import get_local_path
 from mmengine.utils import is_abs
 from PIL import Image
 
-from ..datasets.annotation_error import FashionAnnotationError
-from ..datasets.fashion_layout import CLOTHES_TYPES, NUM_LANDMARKS, SPLITS
-from ..datasets.geometry_policy import apply_geometry_policy
-from ..datasets.raw_annotation import load_raw_annotations
+from ..datasets.annotation_error import (FashionAnnotationError,
+                                         raise_first_problem)
+from ..datasets.fashion_layout import CLOTHES_TYPES, SPLITS
+from ..datasets.geometry_policy import ItemLocation, apply_geometry_policy
+from ..datasets.image_check import IMAGE_FIXES, explain_image_failure
+from ..datasets.raw_annotation import empty_split_error, load_raw_annotations
 
 #: ``fmt`` values and whether their landmark rows carry ``variation_type``
 FORMATS = {'deepfashion-c': False, 'fld': True}
@@ -129,70 +131,86 @@ class FashionDetDataset(BaseDetDataset):
 
     def load_data_list(self) -> List[dict]:
         """Parse the three files, read the image sizes, build the entries."""
-        records = load_raw_annotations(
+        raw = load_raw_annotations(
             self.ann_file,
             self.bbox_ann_file,
             self.partition_file,
             FORMATS[self.fmt],
             split=self.split)
+        raise_first_problem(raw.problems)
         img_root = self.data_prefix.get('img') or self.data_root
-        paths = [osp.join(img_root, rec['image_name']) for rec in records]
-        locations = [(self.bbox_ann_file, rec['bbox_line']) for rec in records]
+        items = raw.items
+        paths = [osp.join(img_root, it.image_name) for it in items]
+        locations = [
+            ItemLocation(self.bbox_ann_file, it.bbox_line, self.ann_file,
+                         it.landmark_line) for it in items
+        ]
         sizes, unreadable = self._read_sizes(paths)
 
         if unreadable:
             idx, error = unreadable[0]
-            file, line = locations[idx]
+            loc = locations[idx]
             problem = f'cannot read the size of image {paths[idx]} ({error})'
+            fix = IMAGE_FIXES['unreadable' if osp.isfile(paths[idx]
+                                                         ) else 'missing']
             if not self.skip_invalid:
                 raise FashionAnnotationError(
-                    file, line, problem,
-                    'check data_root / data_prefix and that the images are '
-                    'unpacked, or pass skip_invalid=True to skip such images')
+                    loc.box_file, loc.box_line, problem,
+                    f'{fix}; or pass skip_invalid=True to skip such images')
             warnings.warn(f'{self.__class__.__name__}: skipped '
                           f'{len(unreadable)} unreadable image(s) '
-                          f'(skip_invalid=True); first: {file}:{line}: '
-                          f'{problem}')
+                          f'(skip_invalid=True); first: {loc.box_file}:'
+                          f'{loc.box_line}: {problem}')
         bad = {idx for idx, _ in unreadable}
-        keep = [i for i in range(len(records)) if i not in bad]
+        readable = [i for i in range(len(items)) if i not in bad]
 
         # the geometry policy of the landmark readers, boxes only (landmarks
-        # are not the detector's business: all marked invisible here)
-        items = [
-            dict(
-                index=i,
-                bbox=records[i]['bbox'].reshape(1, 4),
-                keypoints=np.zeros((1, NUM_LANDMARKS, 2), np.float32),
-                keypoints_visible=np.zeros((1, NUM_LANDMARKS), np.float32))
-            for i in keep
-        ]
-        items = apply_geometry_policy(
-            items, [locations[i] for i in keep],
-            self.skip_invalid,
-            self.__class__.__name__,
-            img_sizes=np.array([sizes[i] for i in keep]).reshape(-1, 2))
+        # are not the detector's business)
+        keep = apply_geometry_policy(
+            bboxes=np.array([items[i].bbox for i in readable]).reshape(-1, 4),
+            keypoints=None,
+            visible=None,
+            locations=[locations[i] for i in readable],
+            skip_invalid=self.skip_invalid,
+            owner=self.__class__.__name__,
+            img_sizes=np.array([sizes[i] for i in readable]).reshape(-1, 2))
 
         data_list = []
-        for item in items:
-            i = item['index']
-            rec = records[i]
+        for i in (i for i, kept in zip(readable, keep) if kept):
+            item = items[i]
             width, height = sizes[i]
             data_list.append(
                 dict(
-                    img_id=rec['row'],
+                    img_id=item.row,
                     img_path=paths[i],
                     width=int(width),
                     height=int(height),
                     instances=[
                         dict(
-                            bbox=[float(v) for v in rec['bbox']],
-                            bbox_label=rec['clothes_type'] - 1,
+                            bbox=[float(v) for v in item.bbox],
+                            bbox_label=item.clothes_type - 1,
                             ignore_flag=0)
                     ],
-                    clothes_type=rec['clothes_type'],
-                    variation_type=rec['variation_type'],
-                    image_name=rec['image_name']))
+                    clothes_type=item.clothes_type,
+                    variation_type=item.variation_type,
+                    image_name=item.image_name))
+        if not data_list:
+            error = empty_split_error(self.__class__.__name__,
+                                      self.partition_file, self.split,
+                                      raw.split_sizes, len(items))
+            if self.serialize_data:
+                raise error
+            warnings.warn(str(error))
         return data_list
+
+    def prepare_data(self, idx: int) -> Any:
+        """mmengine's ``prepare_data``; a pipeline failure caused by a bad
+        image file is re-raised as a clear :class:`ImageFileError`."""
+        try:
+            return super().prepare_data(idx)
+        except Exception as error:
+            explain_image_failure(self.get_data_info(idx)['img_path'], error)
+            raise
 
     def _read_sizes(
         self, paths: Sequence[str]

@@ -3,7 +3,7 @@ import torch
 from mmengine.hooks import Hook
 from mmengine.logging import print_log
 from mmengine.model import is_model_wrapper
-from mmpose.registry import HOOKS
+from mmengine.registry import HOOKS
 
 
 @HOOKS.register_module()

@@ -69,3 +69,39 @@ def test_empty_box_is_a_clear_error():
     results = _results((50., 40., 50., 60.), [[50., 40.]])
     with pytest.raises(ValueError, match='empty bbox.*synthetic.jpg'):
         TopdownStretchAffine(input_size=(64, 64))(results)
+
+
+@pytest.mark.parametrize('use_udp', [False, True])
+@pytest.mark.parametrize(
+    'bbox, input_size, rotation',
+    [
+        ((40., 20., 120., 100.), (64, 64), 0.),  # square box, square input
+        ((40., 20., 120., 100.), (64, 64), 30.),  # ... rotated
+        ((20., 30., 180., 110.), (64, 32), 0.),  # box already 2:1 like input
+    ])
+def test_agrees_with_topdown_affine_where_stretching_keeps_aspect(
+        bbox, input_size, rotation, use_udp):
+    """Where the box already has the input's aspect ratio, stretching and
+    mmpose's aspect-keeping crop are the same warp: the repeated part of
+    TopdownAffine.transform must give the same image and keypoints."""
+    rng = np.random.default_rng(0)
+    x1, y1, x2, y2 = bbox
+    keypoints = rng.uniform([x1, y1], [x2, y2], size=(8, 2))
+    img = rng.integers(0, 256, (140, 200, 3), dtype=np.uint8)
+
+    def results():
+        res = _results(bbox, keypoints, img_shape=img.shape[:2])
+        res['img'] = img.copy()
+        res['bbox_rotation'] = np.array([rotation], np.float32)
+        return res
+
+    ours = TopdownStretchAffine(
+        input_size=input_size, use_udp=use_udp)(
+            results())
+    ref = TopdownAffine(input_size=input_size, use_udp=use_udp)(results())
+    np.testing.assert_array_equal(ours['img'], ref['img'])
+    np.testing.assert_allclose(
+        ours['transformed_keypoints'], ref['transformed_keypoints'], atol=1e-4)
+    np.testing.assert_allclose(ours['input_scale'], ref['input_scale'])
+    np.testing.assert_allclose(ours['input_center'], ref['input_center'])
+    assert ours['input_size'] == ref['input_size']

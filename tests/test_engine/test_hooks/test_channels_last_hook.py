@@ -5,6 +5,8 @@ import types
 
 import torch
 from mmengine.config import Config
+from mmengine.registry import HOOKS as ROOT_HOOKS
+from mmengine.registry import DefaultScope
 from mmpose.registry import HOOKS, MODELS
 from mmpose.utils import register_all_modules
 
@@ -62,6 +64,11 @@ def test_channels_last_keeps_outputs_and_parameters():
 def test_registered_and_used_by_the_fast_config():
     assert isinstance(
         HOOKS.build(dict(type='ChannelsLastHook')), ChannelsLastHook)
+    # in mmengine's root registry, so that mmdet-scoped configs find it too
+    assert ROOT_HOOKS.get('ChannelsLastHook') is ChannelsLastHook
+    with DefaultScope.overwrite_default_scope('mmdet'):
+        assert isinstance(
+            ROOT_HOOKS.build(dict(type='ChannelsLastHook')), ChannelsLastHook)
     cfg = Config.fromfile(FAST_CONFIG)
     assert [h['type'] for h in cfg.custom_hooks
             ] == ['SyncBuffersHook', 'ChannelsLastHook']

@@ -1,10 +1,11 @@
 import numpy as np
 import pytest
 import torch
-from mmengine.structures import InstanceData, PixelData
+from mmpose.models.heads import HeatmapHead
 from mmpose.models.utils.tta import flip_heatmaps
 from mmpose.registry import MODELS
 from mmpose.structures import PoseDataSample
+from mmpose.testing import get_packed_inputs
 from mmpose.utils import register_all_modules
 from torch import nn
 
@@ -148,36 +149,58 @@ def test_flip_test_is_exact_at_stride_1():
     assert torch.equal(back, orig)
 
 
-def _samples(heatmaps, weights):
-    samples = []
-    for hm, w in zip(heatmaps, weights):
-        s = PoseDataSample()
-        s.gt_fields = PixelData(heatmaps=hm)
-        s.gt_instance_labels = InstanceData(keypoint_weights=w[None])
-        samples.append(s)
-    return samples
-
-
 def test_loss_counts_only_visible_landmarks():
     torch.manual_seed(0)
     head = _head()
     head.init_weights()
     feats = (torch.randn(2, 512, 4, 4), )  # -> 32x32 heatmaps
-    target = torch.rand(2, 8, 32, 32)
-    weights = torch.ones(2, 8)
-    weights[0, 5] = 0.  # invisible landmark
+    samples = get_packed_inputs(
+        batch_size=2,
+        num_keypoints=8,
+        heatmap_size=(32, 32),
+        with_reg_label=False,
+        with_simcc_label=False)['data_samples']
+    # invisible landmark
+    samples[0].gt_instance_labels.keypoint_weights[0, 5] = 0.
+    target = samples[0].gt_fields.heatmaps
 
-    def loss(t):
+    def loss():
         with torch.no_grad():
-            return head.loss(feats, _samples(t, weights))['loss_kpt']
+            return head.loss(feats, samples)['loss_kpt']
 
-    base = loss(target)
-    changed = target.clone()
-    changed[0, 5] = 1.
-    assert loss(changed) == base
-    changed = target.clone()
-    changed[0, 4] = 1.
-    assert loss(changed) != base
+    base = loss()
+    target[5] = 1.
+    assert loss() == base
+    target[4] = 1.
+    assert loss() != base
+
+
+def test_reuses_heatmap_head_predict_and_loss():
+    # mmdeploy rewrites HeatmapHead.predict by name: it must be inherited
+    assert FullResHeatmapHead.predict is HeatmapHead.predict
+    assert FullResHeatmapHead.loss is HeatmapHead.loss
+    head = _head()
+    # the layers are built by the overridden builders, none by HeatmapHead
+    for name in ('deconv_layers', 'conv_layers'):
+        assert not hasattr(head, name)
+    assert {n
+            for n, _ in head.named_children()} == {
+                'loss_module', 'stem_layers', 'upsample_layers', 'final_layer'
+            }
+
+
+def test_state_dict_round_trip():
+    torch.manual_seed(0)
+    head = _head()
+    head.init_weights()
+    state = head.state_dict()
+    assert list(state)[0] == 'stem_layers.0.conv.weight'
+    assert list(state)[-2:] == ['final_layer.weight', 'final_layer.bias']
+    other = _head()
+    other.load_state_dict(state, strict=True)
+    feats = (torch.randn(1, 512, 4, 4), )
+    with torch.no_grad():
+        assert torch.equal(head(feats), other(feats))
 
 
 def test_decode_with_codec():

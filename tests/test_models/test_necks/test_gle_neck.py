@@ -201,3 +201,29 @@ def test_invalid_args():
         GLENeck(num_modules=-1)
     with pytest.raises(ValueError):
         GLENeck(attention_impl='flash')
+
+
+@pytest.mark.parametrize(
+    'kwargs, error, words', [
+        (dict(num_modules='two'), TypeError,
+         ['num_modules', "'two'", 'str', 'model.neck.num_modules']),
+        (dict(num_modules=2.5), TypeError, ['num_modules', '2.5', 'float']),
+        (dict(num_modules=True), TypeError, ['num_modules', 'True', 'bool']),
+        (dict(num_modules=-1), ValueError, ['num_modules must be >= 0']),
+        (dict(inter_channels=0), ValueError,
+         ['inter_channels must be >= 1', 'model.neck.inter_channels']),
+        (dict(inter_channels=256.0), TypeError, ['inter_channels', 'float']),
+        (dict(in_channels=512, inter_channels=200), ValueError,
+         ['inter_channels (200) must divide in_channels (512)']),
+    ],
+    ids=[
+        'k-str', 'k-float', 'k-bool', 'k-negative', 'inter-zero',
+        'inter-float', 'inter-not-divisor'
+    ])
+def test_bad_config_values_name_the_key(kwargs, error, words):
+    with pytest.raises(error) as e:
+        MODELS.build(dict(type='GLENeck', **kwargs))
+    msg = str(e.value)
+    for word in words:
+        assert word in msg, msg
+    assert 'Fix: ' in msg

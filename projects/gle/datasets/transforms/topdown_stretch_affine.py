@@ -19,6 +19,10 @@ class TopdownStretchAffine(TopdownAffine):
     (x scaled by ``input_w / box_w``, y by ``input_h / box_h``), with rotation
     still supported.
 
+    ``transform`` repeats the warp of ``TopdownAffine.transform``, which
+    always pads the box to the input aspect ratio and warps with
+    ``get_warp_matrix(fix_aspect_ratio=True)``, with no option to skip either.
+
     ``input_scale`` keeps the un-padded (w, h), so mmpose's
     ``TopdownPoseEstimator.add_pred_to_datasample`` maps predictions back to
     the original image per axis without any change.

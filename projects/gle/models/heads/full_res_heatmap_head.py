@@ -3,7 +3,7 @@ from typing import Sequence, Tuple
 
 from mmcv.cnn import ConvModule, build_conv_layer
 from mmpose.models.heads import HeatmapHead
-from mmpose.registry import MODELS
+from mmpose.registry import KEYPOINT_CODECS, MODELS
 from mmpose.utils.typing import ConfigType, OptConfigType
 from torch import Tensor, nn
 
@@ -26,12 +26,17 @@ class FullResHeatmapHead(HeatmapHead):
     doubles the size, so (N, C, H, W) -> (N, K, H * 2**S, W * 2**S) with
     ``S = len(deconv_out_channels)``: 28x28 -> 224x224 by default.
 
-    Only the layers differ from :class:`~mmpose.models.heads.HeatmapHead`;
-    its ``loss`` (KeypointMSELoss with target weights) and ``predict``
-    (flip test through ``flip_heatmaps``, decoding with ``decoder``) are
-    reused. At stride 1 the flip test must use ``shift_heatmap=False``: a
-    horizontal image flip maps pixel ``x`` to ``W - 1 - x``, and so does the
-    heatmap flip, so there is nothing to shift.
+    Only the layers differ from :class:`~mmpose.models.heads.HeatmapHead`
+    (built by the overridden ``_make_conv_layers`` / ``_make_deconv_layers``,
+    as mmpose's ``ViPNASHead`` overrides the latter); its ``loss``
+    (KeypointMSELoss with target weights) and ``predict`` (flip test through
+    ``flip_heatmaps``, decoding with ``decoder``) are inherited unchanged, so
+    tools that rewrite ``HeatmapHead.predict`` by name (mmdeploy's ONNX
+    export) apply to this head too.
+
+    At stride 1 the flip test must use ``shift_heatmap=False``: a horizontal
+    image flip maps pixel ``x`` to ``W - 1 - x``, and so does the heatmap
+    flip, so there is nothing to shift.
 
     Args:
         in_channels (int): Channels of the input feature map.
@@ -84,61 +89,112 @@ class FullResHeatmapHead(HeatmapHead):
         if deconv_kernel_size not in (2, 4):
             raise ValueError('deconv_kernel_size must be 4 or 2 (exact x2 '
                              f'upsampling), got {deconv_kernel_size}')
-        # The parent builds loss, decoder and init_cfg; its own layers are
-        # disabled and replaced below.
-        super().__init__(
+        if init_cfg is None:
+            init_cfg = self.default_init_cfg
+        # BaseHead's __init__, not HeatmapHead's, as mmpose's ViPNASHead
+        # does: the layers are built by the builders overridden below.
+        # HeatmapHead's state-dict pre-hook (renaming pre-1.0 mmpose keys of
+        # its own layer layout) is not registered: no such checkpoint exists
+        # for this head.
+        super(HeatmapHead, self).__init__(init_cfg)
+
+        self.in_channels = in_channels
+        self.out_channels = out_channels
+        self.norm_cfg = norm_cfg
+        self.act_cfg = act_cfg
+        self.loss_module = MODELS.build(loss)
+        if decoder is not None:
+            self.decoder = KEYPOINT_CODECS.build(decoder)
+        else:
+            self.decoder = None
+
+        self.stem_layers = self._make_conv_layers(
             in_channels=in_channels,
-            out_channels=out_channels,
-            deconv_out_channels=None,
-            conv_out_channels=None,
-            final_layer=None,
-            loss=loss,
-            decoder=decoder,
-            init_cfg=init_cfg)
-        del self.deconv_layers, self.conv_layers, self.final_layer
-
-        def block(cin, cout, kernel_size, **kwargs):
-            return ConvModule(
-                cin,
-                cout,
-                kernel_size,
-                norm_cfg=norm_cfg,
-                act_cfg=act_cfg,
-                **kwargs)
-
-        stem = []
-        for cout, k in zip(stem_channels, stem_kernel_sizes):
-            stem.append(block(in_channels, cout, k, padding=(k - 1) // 2))
-            in_channels = cout
-        self.stem_layers = nn.Sequential(*stem)
-
-        stages = []
-        for cout, num_convs in zip(deconv_out_channels, convs_per_stage):
-            layers = [
-                block(
-                    in_channels,
-                    cout,
-                    deconv_kernel_size,
-                    stride=2,
-                    padding=deconv_kernel_size // 2 - 1,
-                    conv_cfg=dict(type='deconv'))
-            ]
-            layers += [
-                block(
-                    cout,
-                    cout,
-                    conv_kernel_size,
-                    padding=(conv_kernel_size - 1) // 2)
-                for _ in range(num_convs)
-            ]
-            stages.append(nn.Sequential(*layers))
-            in_channels = cout
-        self.upsample_layers = nn.Sequential(*stages)
-
-        # A plain conv named `final_layer`: HeatmapHead's state-dict hook
-        # only rewrites `final_layer.<n>.<param>` keys, never these.
+            layer_out_channels=stem_channels,
+            layer_kernel_sizes=stem_kernel_sizes)
+        if stem_channels:
+            in_channels = stem_channels[-1]
+        self.upsample_layers = self._make_deconv_layers(
+            in_channels=in_channels,
+            layer_out_channels=deconv_out_channels,
+            layer_kernel_sizes=[deconv_kernel_size] * len(deconv_out_channels),
+            layer_num_convs=convs_per_stage,
+            conv_kernel_size=conv_kernel_size)
+        if deconv_out_channels:
+            in_channels = deconv_out_channels[-1]
+        # linear output: a plain conv, no norm or activation
         self.final_layer = build_conv_layer(
             dict(type='Conv2d'), in_channels, out_channels, kernel_size=1)
+
+    def _make_conv_layers(self, in_channels: int,
+                          layer_out_channels: Sequence[int],
+                          layer_kernel_sizes: Sequence[int]) -> nn.Module:
+        """Create stride-1 convs, one ConvModule (conv [+ norm] + act, 'same'
+        padding) per entry: the stem, and the convs of each upsampling stage.
+
+        Args:
+            in_channels (int): Input channels.
+            layer_out_channels (Sequence[int]): Output channels per conv.
+            layer_kernel_sizes (Sequence[int]): Kernel size per conv.
+
+        Returns:
+            nn.Sequential: (N, in_channels, H, W) ->
+            (N, layer_out_channels[-1], H, W).
+        """
+        layers = []
+        for out_channels, kernel_size in zip(layer_out_channels,
+                                             layer_kernel_sizes):
+            layers.append(
+                ConvModule(
+                    in_channels,
+                    out_channels,
+                    kernel_size,
+                    padding=(kernel_size - 1) // 2,
+                    norm_cfg=self.norm_cfg,
+                    act_cfg=self.act_cfg))
+            in_channels = out_channels
+        return nn.Sequential(*layers)
+
+    def _make_deconv_layers(self, in_channels: int,
+                            layer_out_channels: Sequence[int],
+                            layer_kernel_sizes: Sequence[int],
+                            layer_num_convs: Sequence[int],
+                            conv_kernel_size: int) -> nn.Module:
+        """Create the upsampling stages: per stage a stride-2 transposed
+        ConvModule, then ``layer_num_convs`` ConvModules at the new size
+        (built by :meth:`_make_conv_layers`).
+
+        Args:
+            in_channels (int): Input channels.
+            layer_out_channels (Sequence[int]): Channels of each stage.
+            layer_kernel_sizes (Sequence[int]): Transposed-conv kernel size
+                of each stage, 4 (padding 1) or 2 (padding 0).
+            layer_num_convs (Sequence[int]): Convs after each transposed
+                conv.
+            conv_kernel_size (int): Kernel size of those convs.
+
+        Returns:
+            nn.Sequential: One ``nn.Sequential`` per stage; (N, in_channels,
+            H, W) -> (N, layer_out_channels[-1], H * 2**S, W * 2**S).
+        """
+        stages = []
+        for out_channels, kernel_size, num_convs in zip(
+                layer_out_channels, layer_kernel_sizes, layer_num_convs):
+            deconv = ConvModule(
+                in_channels,
+                out_channels,
+                kernel_size,
+                stride=2,
+                padding=kernel_size // 2 - 1,
+                conv_cfg=dict(type='deconv'),
+                norm_cfg=self.norm_cfg,
+                act_cfg=self.act_cfg)
+            convs = self._make_conv_layers(out_channels,
+                                           [out_channels] * num_convs,
+                                           [conv_kernel_size] * num_convs)
+            stages.append(nn.Sequential(deconv, *convs))
+            in_channels = out_channels
+        return nn.Sequential(*stages)
 
     @property
     def default_init_cfg(self) -> list:

@@ -1,4 +1,5 @@
 """Global-Local Embedding (GLE) neck of Lee et al., ICCV-W 2019."""
+import numbers
 from collections import OrderedDict
 from typing import Sequence, Tuple, Union
 
@@ -9,6 +10,20 @@ from mmpose.utils.typing import ConfigType, OptMultiConfig
 from torch import Tensor, nn
 
 from ..layers import SDPANonLocal2d
+
+
+def _check_int(key: str, value, minimum: int, meaning: str) -> None:
+    """Refuse a config value that is not an integer >= ``minimum``, naming
+    the ``model.neck`` key (``'two'``, ``2.5`` or ``True`` would otherwise
+    fail deep inside ``range`` or ``%``, or build a wrong network)."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f'GLENeck: {key} must be an integer ({meaning}), got '
+                        f'{value!r} ({type(value).__name__}). Fix: set '
+                        f'model.neck.{key} to an int >= {minimum}')
+    if value < minimum:
+        raise ValueError(f'GLENeck: {key} must be >= {minimum} ({meaning}), '
+                         f'got {value}. Fix: set model.neck.{key} to an int '
+                         f'>= {minimum}')
 
 
 @MODELS.register_module()
@@ -59,11 +74,28 @@ class GLENeck(BaseModule):
                  attention_impl: str = 'sdpa',
                  init_cfg: OptMultiConfig = None) -> None:
         super().__init__(init_cfg=init_cfg)
-        if num_modules < 0:
-            raise ValueError(f'num_modules must be >= 0, got {num_modules}')
+        _check_int(
+            'num_modules',
+            num_modules,
+            minimum=0,
+            meaning='the number k of GLE modules, 0 for the no-GLE '
+            'baseline')
+        _check_int(
+            'in_channels',
+            in_channels,
+            minimum=1,
+            meaning='the channels of the backbone output')
+        _check_int(
+            'inter_channels',
+            inter_channels,
+            minimum=1,
+            meaning='the theta/phi/g channels of the non-local blocks')
         if in_channels % inter_channels != 0:
-            raise ValueError(f'inter_channels ({inter_channels}) must divide '
-                             f'in_channels ({in_channels})')
+            raise ValueError(
+                f'GLENeck: inter_channels ({inter_channels}) must divide '
+                f'in_channels ({in_channels}). Fix: set '
+                'model.neck.inter_channels to a divisor, e.g. '
+                f'{in_channels // 2}')
         self.in_channels = in_channels
         self.inter_channels = inter_channels
         self.num_modules = num_modules

@@ -51,8 +51,17 @@ class AtomicCheckpointHook(CheckpointHook):
                     runner.logger.info(f'Removed the partial write {path}')
 
     def _save_checkpoint_with_step(self, runner, step, meta):
-        # Same bookkeeping as mmengine 0.10.7 (keep_ckpt_ids goes into the
-        # checkpoint's message hub), but the stale checkpoint is removed last.
+        """Save the checkpoint of ``step`` as mmengine 0.10.7 does, but
+        replace ``last_checkpoint`` atomically and remove the stale checkpoint
+        last.
+
+        This re-implements mmengine's private method of the same name: the
+        deletion order and the ``open(..., 'w')`` of ``last_checkpoint`` are
+        inside it and no public hook method reaches them. The bookkeeping is
+        mmengine's (``keep_ckpt_ids`` goes into the checkpoint's message
+        hub); tests/test_engine/test_hooks/test_atomic_checkpoint_hook.py
+        fails when mmengine's method changes.
+        """
         stale_step = None
         if self.max_keep_ckpts > 0 and not (len(self.keep_ckpt_ids) > 0 and
                                             self.keep_ckpt_ids[-1] == step):
