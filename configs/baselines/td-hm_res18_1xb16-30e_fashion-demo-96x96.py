@@ -12,7 +12,10 @@
 # configs/gle/td-hm_res18w32-gle2_1xb16-30e_fashion-demo-96x96.py.
 # python tools/train.py
 # configs/baselines/td-hm_res18_1xb16-30e_fashion-demo-96x96.py
-_base_ = ['mmpose::_base_/default_runtime.py']
+_base_ = [
+    'mmpose::_base_/default_runtime.py',
+    '../_base_/datasets/gle_fashion_meta_keys.py',
+]
 custom_imports = dict(imports=['gle'], allow_failed_imports=False)
 default_scope = 'mmpose'
 
@@ -38,6 +41,7 @@ auto_scale_lr = dict(base_batch_size=16)
 # weights-only loading of mmengine checkpoints (docs/security.md).
 default_hooks = dict(
     safe_loading=dict(type='SafeCheckpointLoadingHook'),
+    input_size_check=dict(type='InputSizeCheckHook'),
     logger=dict(type='LoggerHook', interval=10),
     checkpoint=dict(
         type='AtomicCheckpointHook',
@@ -62,7 +66,10 @@ model = dict(
         in_channels=512,
         out_channels=8,
         loss=dict(type='KeypointMSELoss', use_target_weight=True),
-        decoder=codec),
+        # MMPose's decoding (pair_aware=False decodes exactly as the wrapped
+        # codec); the switch is there so that the ablation's pair-aware
+        # variant (model.head.decoder.pair_aware=True) applies to every row
+        decoder=dict(type='PairAwareHeatmap', codec=codec, pair_aware=False)),
     test_cfg=dict(flip_test=True, flip_mode='heatmap', shift_heatmap=True))
 
 # data
@@ -71,13 +78,6 @@ data_mode = 'topdown'
 # resolved from this file's folder, so the config runs from any working
 # directory
 data_root = '{{ fileDirname }}/../../demo/data/fashion_demo/'
-# mmpose's default PackPoseInputs meta keys + the clothes / variation type (NE
-# breakdowns)
-fashion_meta_keys = ('id', 'img_id', 'img_path', 'category_id', 'crowd_index',
-                     'ori_shape', 'img_shape', 'input_size', 'input_center',
-                     'input_scale', 'flip', 'flip_direction', 'flip_indices',
-                     'raw_ann_info', 'dataset_name', 'clothes_type',
-                     'variation_type')
 train_pipeline = [
     dict(type='LoadImage'),
     dict(type='GetBBoxCenterScale'),
@@ -85,13 +85,13 @@ train_pipeline = [
     dict(type='RandomBBoxTransform'),
     dict(type='TopdownAffine', input_size=codec['input_size']),
     dict(type='GenerateTarget', encoder=codec),
-    dict(type='PackPoseInputs', meta_keys=fashion_meta_keys),
+    dict(type='PackPoseInputs', meta_keys={{_base_.fashion_meta_keys}}),
 ]
 val_pipeline = [
     dict(type='LoadImage'),
     dict(type='GetBBoxCenterScale'),
     dict(type='TopdownAffine', input_size=codec['input_size']),
-    dict(type='PackPoseInputs', meta_keys=fashion_meta_keys),
+    dict(type='PackPoseInputs', meta_keys={{_base_.fashion_meta_keys}}),
 ]
 train_dataloader = dict(
     batch_size=16,

@@ -4,14 +4,22 @@
 # (left is on the image right in a back view), where only global context
 # tells left from right at the cuffs and hems. Same model, recipe and
 # pipeline as the demo config
-# (td-hm_res18w32-gle2_1xb16-30e_fashion-demo-96x96.py); k is
-# model.neck.num_modules (tools/analysis/ablation.py sweeps it). A CPU
-# benchmark on synthetic data, not a paper result.
+# (td-hm_res18w32-gle2_1xb16-30e_fashion-demo-96x96.py), decoded plainly by
+# default; k is model.neck.num_modules (tools/analysis/ablation.py sweeps it).
+# A CPU benchmark on synthetic data, not a paper result.
 # python tools/train.py
 # configs/gle/td-hm_res18w32-gle2_1xb16-30e_fashion-context-96x96.py
-_base_ = ['mmpose::_base_/default_runtime.py']
+_base_ = [
+    'mmpose::_base_/default_runtime.py',
+    '../_base_/datasets/gle_fashion_meta_keys.py',
+]
 custom_imports = dict(imports=['gle'], allow_failed_imports=False)
 default_scope = 'mmpose'
+# TensorBoard (configs/gle/README.md): one line here,
+# visualizer = dict(vis_backends=[dict(type='LocalVisBackend'),
+#                                 dict(type='TensorboardVisBackend')])
+# or on the command line:
+# --cfg-options visualizer.vis_backends.0.type=TensorboardVisBackend
 
 # runtime
 train_cfg = dict(by_epoch=True, max_epochs=30, val_interval=5)
@@ -34,6 +42,7 @@ auto_scale_lr = dict(base_batch_size=16)
 # of mmengine checkpoints during the run (docs/security.md).
 default_hooks = dict(
     safe_loading=dict(type='SafeCheckpointLoadingHook'),
+    input_size_check=dict(type='InputSizeCheckHook'),
     logger=dict(type='LoggerHook', interval=10),
     checkpoint=dict(
         type='AtomicCheckpointHook',
@@ -81,7 +90,10 @@ model = dict(
         stem_channels=(32, 32, 32, 64),
         deconv_out_channels=(32, 16, 16),
         loss=dict(type='KeypointMSELoss', use_target_weight=True),
-        decoder=codec),
+        # plain decoding by default, so that the benchmark measures the
+        # model; pair-aware decoding (docs/metrics.md) is the ablation's
+        # test-time variant: --cfg-options model.head.decoder.pair_aware=True
+        decoder=dict(type='PairAwareHeatmap', codec=codec, pair_aware=False)),
     test_cfg=dict(flip_test=True, flip_mode='heatmap', shift_heatmap=False))
 
 # data
@@ -90,13 +102,6 @@ data_mode = 'topdown'
 # resolved from this file's folder, so the config runs from any working
 # directory
 data_root = '{{ fileDirname }}/../../demo/data/fashion_context/'
-# mmpose's default PackPoseInputs meta keys + the clothes / variation type (NE
-# breakdowns)
-fashion_meta_keys = ('id', 'img_id', 'img_path', 'category_id', 'crowd_index',
-                     'ori_shape', 'img_shape', 'input_size', 'input_center',
-                     'input_scale', 'flip', 'flip_direction', 'flip_indices',
-                     'raw_ann_info', 'dataset_name', 'clothes_type',
-                     'variation_type')
 # The box is enlarged by 20% (still stretched to a square input). With the
 # paper's tight crop (padding=1.0) landmarks on the garment's bottom/right
 # boundary (hems) sit on or past the crop edge and this small from-scratch
@@ -108,13 +113,13 @@ train_pipeline = [
     dict(type='RandomFlip', direction='horizontal'),
     dict(type='TopdownStretchAffine', input_size=codec['input_size']),
     dict(type='GenerateTarget', encoder=codec),
-    dict(type='PackPoseInputs', meta_keys=fashion_meta_keys),
+    dict(type='PackPoseInputs', meta_keys={{_base_.fashion_meta_keys}}),
 ]
 val_pipeline = [
     dict(type='LoadImage'),
     dict(type='GetBBoxCenterScale', padding=1.2),
     dict(type='TopdownStretchAffine', input_size=codec['input_size']),
-    dict(type='PackPoseInputs', meta_keys=fashion_meta_keys),
+    dict(type='PackPoseInputs', meta_keys={{_base_.fashion_meta_keys}}),
 ]
 train_dataloader = dict(
     batch_size=16,

@@ -10,6 +10,7 @@ from mmengine.registry import init_default_scope
 from mmpose.registry import DATASETS, MODELS
 
 import gle  # noqa: F401
+from gle.datasets import FASHION_META_KEYS
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 GLE_DEMO = osp.join(REPO, 'configs', 'gle',
@@ -36,17 +37,23 @@ def test_shared_conventions(path):
         imports=['gle'], allow_failed_imports=False)
     assert cfg.default_hooks.safe_loading == dict(
         type='SafeCheckpointLoadingHook')
+    assert cfg.default_hooks.input_size_check == dict(
+        type='InputSizeCheckHook')
+    assert cfg.fashion_meta_keys == FASHION_META_KEYS  # from the shared base
     assert cfg.val_evaluator == dict(type='NormalizedError')
     assert cfg.test_evaluator == cfg.val_evaluator
     assert cfg.default_hooks.checkpoint.save_best == 'NE'
     for name in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
         pack = cfg[name].dataset.pipeline[-1]
         assert pack.type == 'PackPoseInputs'
-        assert {'clothes_type', 'variation_type'} <= set(pack.meta_keys)
+        assert tuple(pack.meta_keys) == FASHION_META_KEYS
 
 
 def test_context_config_is_the_demo_recipe_on_fld_data():
     demo, ctx = Config.fromfile(GLE_DEMO), Config.fromfile(GLE_CONTEXT)
+    # plain decoding by default: the pair-aware one is a test-time variant
+    assert ctx.model.head.decoder.pair_aware is False
+    ctx.model.head.decoder.pair_aware = demo.model.head.decoder.pair_aware
     assert ctx.model == demo.model
     for key in ('optim_wrapper', 'param_scheduler', 'train_cfg', 'codec',
                 'randomness'):
@@ -65,6 +72,9 @@ def test_stock_baseline_is_resnet_heatmap_head_at_stride_4(name):
     assert cfg.model.backbone.depth == 18
     assert cfg.model.head.type == 'HeatmapHead'
     assert cfg.codec.type == 'MSRAHeatmap'
+    # MMPose's decoding, with the switch the ablation's variants use
+    assert cfg.model.head.decoder == dict(
+        type='PairAwareHeatmap', codec=cfg.codec, pair_aware=False)
     w, h = cfg.codec.input_size
     assert cfg.codec.heatmap_size == (w // 4, h // 4)
     assert cfg.model.test_cfg.shift_heatmap is True  # right at stride 4

@@ -140,8 +140,9 @@ def test_sweep_writes_one_table_and_one_figure(sweep):
         assert row['n'] == '2/2'
         assert re.fullmatch(r'\.\d{4} ± \.\d{4}', row['NE']), row
         assert re.fullmatch(r'\d+ ± \d+', row['train s']), row
-        # the LR metrics are not in this evaluator (yet): shown as "-"
-        assert row['wrong-side'] == '-' and row['collapsed'] == '-'
+        # the evaluator's left/right outcome rates
+        for col in ('wrong-side', 'collapsed'):
+            assert re.fullmatch(r'\d\.\d{3} ± \d\.\d{3}', row[col]), row
         for view in ('front', 'back', 'side'):
             assert _row(rows, k, 'default', view)['n'] == '2/2'
     # test metrics are those tools/test.py wrote
@@ -152,6 +153,13 @@ def test_sweep_writes_one_table_and_one_figure(sweep):
     mean = sum(metrics) / 2
     assert _row(rows, 'k=0', 'default',
                 'all')['NE'].startswith(report.mean_std([mean], 'ne'))
+    # the view rows regroup the same predictions: the pair counts add up
+    test_dir = cwd / 'abl' / 'runs' / 'k0_s1' / 'test_default'
+    by_view = json.loads((test_dir / 'metrics_by_view.json').read_text())
+    total = json.loads((test_dir / 'metrics.json').read_text())
+    assert by_view['all']['LR/num_pairs'] == total['LR/num_pairs'] == sum(
+        by_view.get(v, {}).get('LR/num_pairs', 0)
+        for v in ('front', 'back', 'side'))
     fig = cv2.imread(str(cwd / 'abl' / 'ablation.png'))
     assert fig is not None and fig.shape[1] > 800
     # both k values differ in the model actually trained
@@ -188,3 +196,14 @@ def test_rerun_skips_finished_runs_and_reports_failures(sweep):
     assert noflip != _row(rows, 'k=2', 'default', 'all')['NE']
     assert 'model.test_cfg.flip_test=False' in (
         runs / 'k2_s1' / 'test_noflip' / 'ablation_test.json').read_text()
+
+    # --report-only runs nothing and rebuilds the same table
+    (cwd / 'abl' / 'ablation.md').unlink()
+    rc, out = _run([
+        CONFIG, '--num-modules', '0', '2', '-1', '--seeds', '1', '--work-dir',
+        'abl', '--baselines', BASELINE, '--variants', 'default=',
+        'noflip=model.test_cfg.flip_test=False', '--report-only',
+        '--cfg-options', *TINY
+    ], str(cwd))
+    assert rc == 1 and 'training' not in out, out[-3000:]
+    assert _table((cwd / 'abl' / 'ablation.md').read_text()) == rows

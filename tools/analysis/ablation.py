@@ -36,6 +36,7 @@ time only, e.g. ``--variants default= pair=model.test_cfg.pair_aware=True``.
 loader workers...).
 """
 import argparse
+import hashlib
 import json
 import os
 import os.path as osp
@@ -161,6 +162,22 @@ def _subprocess(cmd, log_file, cwd):
     return proc.returncode, time.time() - t0
 
 
+#: config parts a training / a test depends on (digested into their records)
+TRAIN_KEYS = ('model', 'train_dataloader', 'train_cfg', 'optim_wrapper',
+              'param_scheduler', 'randomness')
+TEST_KEYS = ('model', 'test_dataloader', 'test_evaluator')
+
+
+def config_digest(config, keys):
+    """sha256 of the resolved config's ``keys`` (so that an edited model,
+    pipeline or evaluator is noticed on a rerun)."""
+    from mmengine.config import Config
+    cfg = Config.fromfile(config)
+    parts = {k: cfg.get(k) for k in keys}
+    text = json.dumps(parts, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
 def find_checkpoint(run_dir, which):
     """The ``'last'`` (``last_checkpoint``) or ``'best'``
     (``best_NE_epoch_*.pth``) checkpoint of a run, or ``None``."""
@@ -189,9 +206,14 @@ def train(run, cwd):
             error=f'{run.run_dir} holds a run with other options '
             f'({state["fingerprint"]}); use another --work-dir',
             log=state_file)
+    digest = config_digest(run.config, TRAIN_KEYS)
     if state is not None and state['status'] == 'trained':
         _log(f'[{run.name}] trained before ({state["train_seconds"]:.0f} s), '
              'skipped')
+        if state.get('config_digest') != digest:
+            state = dict(state, config_changed=True)
+            _log(f'[{run.name}] WARNING: the model or training settings of '
+                 f'{run.config} changed since this run was trained')
         return state
     os.makedirs(run.run_dir, exist_ok=True)
     resume = osp.isfile(osp.join(run.run_dir, 'last_checkpoint'))
@@ -208,6 +230,7 @@ def train(run, cwd):
         train_seconds=seconds,
         resumed=resume,
         fingerprint=run.fingerprint(),
+        config_digest=digest,
         command=cmd,
         log=log)
     if rc != 0:
@@ -224,14 +247,19 @@ def test(run, variant, options, which, cwd):
     test_dir = run.test_dir(variant)
     state_file = osp.join(test_dir, TEST_FILE)
     state = _read_json(state_file)
-    fingerprint = dict(run.fingerprint(), variant=options, checkpoint=which)
+    fingerprint = dict(
+        run.fingerprint(),
+        variant=options,
+        checkpoint=which,
+        config_digest=config_digest(run.config, TEST_KEYS))
     if state is not None and state['status'] == 'done':
         if state['fingerprint'] == fingerprint:
             return state
         return dict(
             status='failed',
-            error=f'{test_dir} holds a test with other options; use another '
-            '--work-dir',
+            error=f'{test_dir} holds a test with other options or an older '
+            'model / test set / evaluator in the config; delete that folder '
+            'to test again, or name a new variant',
             log=state_file)
     ckpt = find_checkpoint(run.run_dir, which)
     if ckpt is None:

@@ -248,6 +248,9 @@ def write_report(runs, results, args, command):
             if tr.get('resumed'):
                 notes.append(f'{run.name} was resumed after an interruption: '
                              'its time leaves out the interrupted part')
+            if tr.get('config_changed'):
+                notes.append(f'{run.name} was trained before the model or '
+                             f'training settings of {run.config} changed')
         for variant, st in res['tests'].items():
             if st['status'] == 'failed':
                 failed.append(f'{run.name} / {variant}: '
