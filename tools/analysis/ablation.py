@@ -25,13 +25,15 @@ the table with their log (and the exit status is 1). Examples::
         --num-modules 0 1 2 3 --seeds 1234 42 7 --jobs 2 \
         --baselines \
         configs/baselines/td-hm_res18_1xb16-30e_fashion-context-96x96.py \
+        --variants default= pair=model.head.decoder.pair_aware=True \
         --work-dir work_dirs/ablation_context
     # only rebuild the table and figure from what is there
     python tools/analysis/ablation.py CONFIG --work-dir DIR --report-only
 
 Variants: ``NAME=`` (the config as is) or ``NAME=KEY=VALUE[ KEY=VALUE...]``
 (one shell word per variant, options separated by spaces), applied at test
-time only, e.g. ``--variants default= pair=model.test_cfg.pair_aware=True``.
+time only, e.g. ``--variants default= pair=model.head.decoder.pair_aware=True``
+(the pair-aware decoding, docs/metrics.md).
 ``--cfg-options`` apply to every training and test (tiny settings, data
 loader workers...).
 """
