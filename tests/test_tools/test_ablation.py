@@ -176,7 +176,7 @@ def test_rerun_skips_finished_runs_and_reports_failures(sweep):
         '--work-dir', 'abl', '--baselines', BASELINE, '--variants', 'default=',
         'noflip=model.test_cfg.flip_test=False', '--cfg-options', *TINY
     ], str(cwd))
-    assert rc == 1, out[-5000:]  # a run failed
+    assert rc == 1 and 'Traceback' not in out, out[-5000:]  # a run failed
     assert '[k0_s1] trained before' in out and '[k2_s1] trained before' in out
     assert {p: p.stat().st_mtime_ns for p in before} == before
     md = (cwd / 'abl' / 'ablation.md').read_text()
@@ -206,4 +206,5 @@ def test_rerun_skips_finished_runs_and_reports_failures(sweep):
         '--cfg-options', *TINY
     ], str(cwd))
     assert rc == 1 and 'training' not in out, out[-3000:]
+    assert 'Traceback' not in out, out[-3000:]
     assert _table((cwd / 'abl' / 'ablation.md').read_text()) == rows

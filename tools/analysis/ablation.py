@@ -38,6 +38,7 @@ time only, e.g. ``--variants default= pair=model.head.decoder.pair_aware=True``
 loader workers...).
 """
 import argparse
+import functools
 import hashlib
 import json
 import os
@@ -112,6 +113,10 @@ class Run:
         if k is not None:
             self.options.append(f'model.neck.num_modules={k}')
         self.options += list(cfg_options)
+        # read once, in the main thread: mmengine's config loading is not
+        # thread-safe (its package lookup through pkg_resources)
+        self.train_digest = config_digest(config, TRAIN_KEYS)
+        self.test_digest = config_digest(config, TEST_KEYS)
 
     def test_dir(self, variant):
         return osp.join(self.run_dir, f'test_{variant}')
@@ -170,6 +175,7 @@ TRAIN_KEYS = ('model', 'train_dataloader', 'train_cfg', 'optim_wrapper',
 TEST_KEYS = ('model', 'test_dataloader', 'test_evaluator')
 
 
+@functools.lru_cache(maxsize=None)
 def config_digest(config, keys):
     """sha256 of the resolved config's ``keys`` (so that an edited model,
     pipeline or evaluator is noticed on a rerun)."""
@@ -208,7 +214,7 @@ def train(run, cwd):
             error=f'{run.run_dir} holds a run with other options '
             f'({state["fingerprint"]}); use another --work-dir',
             log=state_file)
-    digest = config_digest(run.config, TRAIN_KEYS)
+    digest = run.train_digest
     if state is not None and state['status'] == 'trained':
         _log(f'[{run.name}] trained before ({state["train_seconds"]:.0f} s), '
              'skipped')
@@ -253,7 +259,7 @@ def test(run, variant, options, which, cwd):
         run.fingerprint(),
         variant=options,
         checkpoint=which,
-        config_digest=config_digest(run.config, TEST_KEYS))
+        config_digest=run.test_digest)
     if state is not None and state['status'] == 'done':
         if state['fingerprint'] == fingerprint:
             return state
