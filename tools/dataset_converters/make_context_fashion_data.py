@@ -43,7 +43,7 @@ import time
 import cv2
 import numpy as np
 
-from gle.datasets.raw_annotation import load_raw_annotations
+from gle.datasets import FLDDataset
 
 # the shared garment modules live next to this script
 sys.path.insert(0, osp.dirname(osp.abspath(__file__)))
@@ -327,26 +327,26 @@ def contact_sheet(root,
     Returns:
         str: ``out_file``.
     """
-    records = load_raw_annotations(
-        osp.join(root, 'Anno', 'list_landmarks.txt'),
-        osp.join(root, 'Anno', 'list_bbox.txt'),
-        osp.join(root, 'Eval', 'list_eval_partition.txt'),
-        has_variation=True,
-        split=split)
+    # read back through the FLD reader the configs use
+    dataset = FLDDataset(data_root=root, split=split)
+    records = [dataset.get_data_info(i) for i in range(len(dataset))]
     view_of = lists.read_views(osp.join(root, lists.VIEW_FILE))
     cell_h = cell_w = 0
     rows = []
     for view in views_shown:
-        chosen = [r for r in records
-                  if view_of[r['image_name']][0] == view][:per_view]
+        chosen = [
+            r for r in records
+            if view_of[r['raw_ann_info']['image_name']][0] == view
+        ][:per_view]
         cells = []
         for r in chosen:
-            img = cv2.imread(osp.join(root, r['image_name']))
+            name = r['raw_ann_info']['image_name']
+            img = cv2.imread(r['img_path'])
             img = cv2.resize(img, None, fx=zoom, fy=zoom)
-            x1, y1, x2, y2 = (r['bbox'] * zoom).astype(int)
+            x1, y1, x2, y2 = (r['bbox'][0] * zoom).astype(int)
             cv2.rectangle(img, (x1, y1), (x2, y2), (0, 200, 0), 1)
-            for slot, (code,
-                       (x, y)) in enumerate(zip(r['codes'], r['keypoints'])):
+            for slot, (code, (x, y)) in enumerate(
+                    zip(r['visibility_codes'][0], r['keypoints'][0])):
                 if code not in (0, 1):
                     continue
                 colour = (0, 255, 255) if slot % 2 == 0 else (0, 0, 255)
@@ -356,7 +356,7 @@ def contact_sheet(root,
                            -1 if code == 0 else 3, cv2.LINE_AA)
                 cv2.circle(img, centre, radius, colour, -1 if code == 0 else 2,
                            cv2.LINE_AA)
-            yaw = view_of[r['image_name']][1]
+            yaw = view_of[name][1]
             label = f"{view} {yaw:+.0f} v{r['variation_type']}"
             for colour, width in (((0, 0, 0), 3), ((255, 255, 255), 1)):
                 cv2.putText(img, label, (3, 6 + 4 * zoom),
