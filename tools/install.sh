@@ -2,7 +2,7 @@
 # One-command install of the GLE plugin and the OpenMMLab pose stack into the ACTIVE Python
 # (a venv, conda env or system Python: whatever `python` is).
 #
-#   bash tools/install.sh            # runtime + test dependencies + this repo (editable)
+#   bash tools/install.sh            # runtime + every requirements/*.txt + this repo (editable)
 #
 # Environment knobs:
 #   PYTHON=python3.11                interpreter to install into (default: python, else python3)
@@ -100,7 +100,9 @@ PY
 watch_compile() {
     local t0 n el
     t0=$(date +%s)
-    while sleep 30; do
+    # sleep without our stdout/stderr: killing this loop must not leave a sleep that
+    # keeps a pipe reading the install's output (`| tee log`) open for 30 s
+    while sleep 30 >/dev/null 2>&1; do
         n=$(find "$1" -name '*.o' 2>/dev/null | wc -l)
         el=$(($(date +%s) - t0))
         if [ "$n" -gt 0 ] && [ "$n" -lt "$2" ]; then
@@ -157,7 +159,7 @@ else
         rm -rf "$WHEEL_DIR.tmp"
         watch_compile "$SRC/build" "$TOTAL" &
         WATCH_PID=$!
-        trap 'kill $WATCH_PID 2>/dev/null; rm -rf "$BUILD_TMP"' EXIT
+        trap 'kill "$WATCH_PID" 2>/dev/null || true; rm -rf "$BUILD_TMP"' EXIT
         (
             cd "$SRC"
             export MMCV_WITH_OPS=1 MAX_JOBS="${MAX_JOBS:-$(nproc)}"
@@ -180,14 +182,26 @@ end_step "mmcv $MMCV_VERSION ($MMCV_HOW)"
 # 5. chumpy (mmpose dependency whose setup.py imports pip), then mmpose, mmdet, this repo
 "$PY" -c 'import importlib.metadata as m; m.version("chumpy")' 2>/dev/null \
     || "${PIP[@]}" --no-build-isolation "chumpy==0.70"
-"${PIP[@]}" -r "$REPO_DIR/requirements/runtime.txt" -r "$REPO_DIR/requirements/tests.txt" \
-    -r "$REPO_DIR/requirements/lint.txt"
+# runtime.txt first, then every other requirements/<name>.txt (tests, lint and whatever
+# is added later: the same files setup.py turns into the extras .[<name>]), in one
+# resolver run so they are consistent with each other
+REQ_ARGS=(-r "$REPO_DIR/requirements/runtime.txt")
+for req in "$REPO_DIR"/requirements/*.txt; do
+    [ "$(basename "$req")" = runtime.txt ] || REQ_ARGS+=(-r "$req")
+done
+log "installing ${REQ_ARGS[*]}"
+"${PIP[@]}" "${REQ_ARGS[@]}"
 "${PIP[@]}" --no-build-isolation --no-deps -e "$REPO_DIR"
-end_step "mmpose, mmdet, test tools, gle"
+end_step "mmpose, mmdet, requirements/*.txt, gle"
 
 "$PY" -c 'import gle, mmpose, mmdet, mmcv; print("gle", gle.__version__, "| mmpose", mmpose.__version__, "| mmdet", mmdet.__version__, "| mmcv", mmcv.__version__)'
 # disk used: the whole environment for a venv, else the site-packages directory
 ENV_DIR=$("$PY" -c 'import sys, sysconfig; print(sys.prefix if sys.prefix != sys.base_prefix else sysconfig.get_paths()["purelib"])')
+# dependency conflicts (also ones this script did not cause) are reported, not hidden;
+# CI (.ci/run) fails on them
+if ! "$PY" -m pip check --disable-pip-version-check; then
+    log "WARNING: 'pip check' reports the conflicts above in $("$PY" -c 'import sys; print(sys.prefix)')"
+fi
 log "done in $(($(date +%s) - START)) s"
 printf '| step | wall time (s) |\n| --- | --- |\n'
 for row in "${TIMINGS[@]}"; do printf '| %s | %s |\n' "${row%%|*}" "${row##*|}"; done

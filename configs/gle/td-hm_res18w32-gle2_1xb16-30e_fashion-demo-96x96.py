@@ -14,6 +14,11 @@ _base_ = [
 ]
 custom_imports = dict(imports=['gle'], allow_failed_imports=False)
 default_scope = 'mmpose'
+# TensorBoard (configs/gle/README.md): one line here,
+# visualizer = dict(vis_backends=[dict(type='LocalVisBackend'),
+#                                 dict(type='TensorboardVisBackend')])
+# or on the command line:
+# --cfg-options visualizer.vis_backends.0.type=TensorboardVisBackend
 
 # runtime
 train_cfg = dict(by_epoch=True, max_epochs=30, val_interval=5)
