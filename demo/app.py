@@ -208,6 +208,22 @@ class LandmarkDemo:
             'of each item).')
         return result
 
+    def answer(self, *args, **kwargs) -> dict:
+        """:meth:`predict`, whatever happens: an unexpected error is logged
+        with its traceback on the server and named in the page (which stays
+        usable)."""
+        try:
+            return self.predict(*args, **kwargs)
+        except Exception as e:  # noqa: BLE001  (the page stays up)
+            logging.getLogger('gle.demo').exception('inference failed')
+            return dict(
+                drawing=None,
+                record=None,
+                json_file=None,
+                offer_whole_image=False,
+                message=_error(f'inference failed ({type(e).__name__}: {e}); '
+                               'the server log has the details.'))
+
     def _save_json(self, record: dict, name: str) -> str:
         folder = osp.join(self.out_dir, uuid.uuid4().hex)
         os.makedirs(folder)
@@ -293,18 +309,7 @@ def build_page(demo: LandmarkDemo):
                 record = gr.JSON(label='JSON', elem_id='json')
 
         def on_photo(path, mode, det_thr, kpt_thr):
-            try:
-                out = demo.predict(path, mode, det_thr, kpt_thr)
-            except Exception as e:  # noqa: BLE001  (the page stays up)
-                logging.getLogger('gle.demo').exception('inference failed')
-                out = dict(
-                    drawing=None,
-                    record=None,
-                    json_file=None,
-                    offer_whole_image=False,
-                    message=_error(f'inference failed ({type(e).__name__}: '
-                                   f'{e}); the server log has the '
-                                   'details.'))
+            out = demo.answer(path, mode, det_thr, kpt_thr)
             return (out['drawing'], out['record'],
                     out['json_file'], out['message'],
                     gr.Button(visible=out['offer_whole_image']))

@@ -318,3 +318,55 @@ def test_bad_checkpoints_stop_the_app_on_the_command_line(checkpoints):
     for proc in (missing, wrong):
         assert 'Traceback' not in proc.stderr
         assert 'Running on' not in proc.stdout
+
+
+def load_app():
+    """demo/app.py as a module (it is a script, not part of ``gle``)."""
+    import importlib.util
+    spec = importlib.util.spec_from_file_location('gle_demo_app', APP)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_without_a_detector_every_photo_is_one_item(checkpoints, tmp_path):
+    gr = _require('gradio')
+    from gle.apis import FashionLandmarkInferencer
+    app = load_app()
+    demo = app.LandmarkDemo(
+        FashionLandmarkInferencer(
+            POSE_CONFIG, checkpoints['pose'], device='cpu'),
+        max_pixels=app.MAX_PIXELS,
+        out_dir=str(tmp_path))
+    out = demo.predict(PHOTO, app.DETECTOR)
+    [item] = out['record']['instances']
+    assert item['box_source'] == 'whole_image'
+    assert out['message'].startswith('**The whole image** is one item')
+    with open(out['json_file']) as f:
+        assert json.load(f) == out['record']
+    # the page offers the whole image only
+    [radio] = [
+        b for b in app.build_page(demo).blocks.values()
+        if isinstance(b, gr.Radio)
+    ]
+    assert [value for _, value in radio.choices] == [app.WHOLE_IMAGE]
+    assert demo.predict(None)['message'] == 'Upload a photo to start.'
+    assert demo.predict(str(tmp_path / 'clip.mp4'))['message'].startswith(
+        '**Error:** `clip.mp4` is not a photo')
+
+
+def test_an_unexpected_error_is_named_in_the_page(tmp_path):
+    app = load_app()
+
+    class Broken:
+        detector = None
+
+        def __call__(self, *args, **kwargs):
+            raise RuntimeError('out of memory')
+
+    out = app.LandmarkDemo(Broken(), app.MAX_PIXELS,
+                           str(tmp_path)).answer(PHOTO, app.WHOLE_IMAGE)
+    assert out['drawing'] is None and out['record'] is None
+    assert out['message'] == (
+        '**Error:** inference failed (RuntimeError: out of memory); the '
+        'server log has the details.')
