@@ -26,6 +26,7 @@ import os.path as osp
 import shutil
 import sys
 import tempfile
+import time
 import uuid
 from collections import Counter
 
@@ -38,6 +39,8 @@ DETECTOR, WHOLE_IMAGE = 'Clothing detector', 'Whole image'
 MAX_PIXELS = 50_000_000
 #: largest upload, checked by Gradio before our code sees the file
 MAX_FILE_SIZE = '50mb'
+#: uploads and results are deleted after this long
+CACHE_SECONDS = 3600
 
 
 def parse_args(argv=None):
@@ -225,6 +228,12 @@ class LandmarkDemo:
                                'the server log has the details.'))
 
     def _save_json(self, record: dict, name: str) -> str:
+        """``out_dir/<uuid>/<photo stem>.json`` (Gradio serves a copy);
+        the files of earlier photos go after an hour, as Gradio's cache."""
+        for old in os.listdir(self.out_dir):
+            old = osp.join(self.out_dir, old)
+            if time.time() - osp.getmtime(old) > CACHE_SECONDS:
+                shutil.rmtree(old, ignore_errors=True)
         folder = osp.join(self.out_dir, uuid.uuid4().hex)
         os.makedirs(folder)
         path = osp.join(folder, osp.splitext(name)[0] + '.json')
@@ -251,7 +260,7 @@ def build_page(demo: LandmarkDemo):
     with gr.Blocks(
             title='GLE fashion landmarks',
             analytics_enabled=False,
-            delete_cache=(3600, 3600)) as page:
+            delete_cache=(CACHE_SECONDS, CACHE_SECONDS)) as page:
         gr.Markdown(
             '## GLE fashion landmarks\n'
             'Upload a photo: the clothing detector finds each item (or the '

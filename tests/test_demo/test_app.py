@@ -338,7 +338,11 @@ def test_without_a_detector_every_photo_is_one_item(checkpoints, tmp_path):
             POSE_CONFIG, checkpoints['pose'], device='cpu'),
         max_pixels=app.MAX_PIXELS,
         out_dir=str(tmp_path))
+    old = tmp_path / 'an-hour-ago'
+    old.mkdir()
+    os.utime(old, (0, 0))
     out = demo.predict(PHOTO, app.DETECTOR)
+    assert not old.exists()  # earlier JSON files are removed after an hour
     [item] = out['record']['instances']
     assert item['box_source'] == 'whole_image'
     assert out['message'].startswith('**The whole image** is one item')
