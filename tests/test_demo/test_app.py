@@ -95,8 +95,8 @@ class Page:
     def upload(self, path):
         """Choose ``path`` in the photo's file dialog (the uploaded photo
         is cleared first)."""
-        for clear in self._find('#photo button[aria-label="Clear"]'):
-            clear.click()
+        if not self._find('#photo input[type=file]'):
+            self._find('#photo button[aria-label="Clear"]')[0].click()
         self.wait.until(lambda d: self._find('#photo input[type=file]'))
         self._find('#photo input[type=file]')[0].send_keys(str(path))
 
@@ -269,6 +269,14 @@ def test_bad_uploads_get_a_message_in_the_page(page, tmp_path):
     [toast] = [t for t in page.toasts() if 'notes.txt' in t]
     assert 'Invalid file type' in toast
     page.screenshot(tmp_path / 'wrong_file_type.png')
+    # over the upload limit: Gradio refuses it before sending it
+    big = tmp_path / 'big.jpg'
+    with open(big, 'wb') as f:
+        f.truncate(60 * 2**20)  # sparse: only its size is read
+    page.upload(big)
+    page.wait.until(lambda d: any('big.jpg' in t for t in page.toasts()))
+    assert any('exceed the maximum allowed size of 50.0 Mb' in t
+               for t in page.toasts())
     html = page.driver.page_source
     assert 'Traceback' not in html and 'File "' not in html
 
