@@ -24,6 +24,7 @@ import logging
 import os
 import os.path as osp
 import shutil
+import socket
 import sys
 import tempfile
 import time
@@ -41,6 +42,9 @@ MAX_PIXELS = 50_000_000
 MAX_FILE_SIZE = '50mb'
 #: uploads and results are deleted after this long
 CACHE_SECONDS = 3600
+#: command-line options naming files that must exist before models load
+FILE_OPTIONS = ('pose_config', 'pose_checkpoint', 'det_config',
+                'det_checkpoint')
 
 
 def parse_args(argv=None):
@@ -73,10 +77,14 @@ def parse_args(argv=None):
         default=MAX_PIXELS,
         help='largest photo accepted, in pixels (default: '
         f'{MAX_PIXELS}); larger ones get a message')
-    # Backends: when FashionLandmarkInferencer takes --backend / --onnx /
-    # --det-onnx (as tools/infer.py), they are added here and passed on by
-    # inferencer_kwargs().
-    return parser.parse_args(argv)
+    # Backends: once FashionLandmarkInferencer takes a runtime and ONNX files
+    # (tools/infer.py's --backend / --onnx / --det-onnx), those options go
+    # here, their files into FILE_OPTIONS and their values through
+    # inferencer_kwargs(); the page needs nothing else.
+    args = parser.parse_args(argv)
+    if args.max_pixels < 1:
+        parser.error(f'--max-pixels {args.max_pixels}: must be positive')
+    return args
 
 
 def inferencer_kwargs(args) -> dict:
@@ -96,12 +104,33 @@ def check_files(args) -> None:
     Raises:
         FileNotFoundError: The option and the path.
     """
-    for option in ('pose_config', 'pose_checkpoint', 'det_config',
-                   'det_checkpoint'):
+    for option in FILE_OPTIONS:
         path = getattr(args, option)
         if path is not None and not osp.isfile(path):
             raise FileNotFoundError(
                 f'--{option.replace("_", "-")} {path}: no such file')
+
+
+def check_address(host: str, port: int) -> None:
+    """Refuse a port in use (or an address not of this machine) before the
+    models load.
+
+    Raises:
+        OSError: Which address, and what to do.
+    """
+    with socket.socket() as probe:
+        # as uvicorn binds: a port left in TIME_WAIT is free
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError:
+            raise OSError(_busy(host, port)) from None
+
+
+def _busy(host: str, port: int) -> str:
+    return (f'cannot serve on {host}:{port}: the port is in use, or the '
+            "address is not one of this machine's. Choose another --port "
+            '(or --host)')
 
 
 class LandmarkDemo:
@@ -348,10 +377,12 @@ def main(argv=None) -> int:
         return 1
     try:
         check_files(args)
+        check_address(args.host, args.port)
         from gle.apis import FashionLandmarkInferencer
         inferencer = FashionLandmarkInferencer(**inferencer_kwargs(args))
     except (OSError, ValueError) as e:
-        # missing files, CheckpointMismatchError: the message says which
+        # missing files, a busy port, CheckpointMismatchError: the message
+        # says which
         print(f'error: {e}', file=sys.stderr)
         return 1
     out_dir = tempfile.mkdtemp(prefix='gle-demo-')
@@ -364,10 +395,8 @@ def main(argv=None) -> int:
             share=False,
             inbrowser=False,
             max_file_size=MAX_FILE_SIZE)
-    except OSError as e:  # the port is taken
-        print(
-            f'error: cannot serve on {args.host}:{args.port}: {e}',
-            file=sys.stderr)
+    except OSError:  # taken meanwhile; Gradio's message names its own API
+        print(f'error: {_busy(args.host, args.port)}', file=sys.stderr)
         return 1
     finally:
         shutil.rmtree(out_dir, ignore_errors=True)

@@ -7,6 +7,7 @@ the test's tmp folder."""
 import json
 import os
 import os.path as osp
+import socket
 import subprocess
 import sys
 
@@ -309,7 +310,7 @@ def run_app(*args):
                           timeout=300)
 
 
-def test_bad_checkpoints_stop_the_app_on_the_command_line(checkpoints):
+def test_start_up_errors_stop_the_app_on_the_command_line(checkpoints):
     _require('gradio')
     missing = run_app('--pose-config', POSE_CONFIG, '--pose-checkpoint',
                       'work_dirs/nope.pth')
@@ -323,7 +324,17 @@ def test_bad_checkpoints_stop_the_app_on_the_command_line(checkpoints):
     last = wrong.stderr.strip().splitlines()[-1]
     assert last.startswith('error: the pose (landmark) checkpoint')
     assert 'DETECTOR checkpoint' in last
-    for proc in (missing, wrong):
+    # the port taken by another server
+    with socket.socket() as taken:
+        taken.bind(('127.0.0.1', 0))
+        taken.listen(1)
+        port = taken.getsockname()[1]
+        busy = run_app('--pose-config', POSE_CONFIG, '--pose-checkpoint',
+                       checkpoints['pose'], '--port', str(port))
+    assert busy.returncode == 1
+    assert busy.stderr.strip().splitlines()[-1].startswith(
+        f'error: cannot serve on 127.0.0.1:{port}: the port is in use')
+    for proc in (missing, wrong, busy):
         assert 'Traceback' not in proc.stderr
         assert 'Running on' not in proc.stdout
 
