@@ -393,3 +393,13 @@ def test_an_unexpected_error_is_named_in_the_page(tmp_path):
     assert out['message'] == (
         '**Error:** inference failed (RuntimeError: out of memory); the '
         'server log has the details.')
+
+
+def test_a_missing_browser_is_reported_with_the_reason(monkeypatch):
+    import web_demo_utils
+    monkeypatch.setattr(web_demo_utils, 'missing_browser',
+                        lambda: ['/usr/bin/chromium'])
+    monkeypatch.setattr(web_demo_utils.os, 'geteuid', lambda: 1000)
+    assert web_demo_utils.ensure_chromium(log=lambda line: None) == (
+        "missing ['/usr/bin/chromium'] and not root, so apt-get install is "
+        'impossible')
