@@ -89,7 +89,10 @@ model = dict(
         stem_channels=(32, 32, 32, 64),
         deconv_out_channels=(32, 16, 16),
         loss=dict(type='KeypointMSELoss', use_target_weight=True),
-        decoder=codec),
+        # pair-aware decoding (docs/metrics.md): never both landmarks of a
+        # left/right pair on one heatmap peak; off with --cfg-options
+        # model.head.decoder.pair_aware=False
+        decoder=dict(type='PairAwareHeatmap', codec=codec, pair_aware=True)),
     test_cfg=dict(flip_test=True, flip_mode='heatmap', shift_heatmap=False))
 
 # data

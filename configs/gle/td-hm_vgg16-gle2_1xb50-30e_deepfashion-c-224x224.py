@@ -62,7 +62,8 @@ data_mode = 'topdown'
 data_root = 'data/deepfashion-c/'
 
 # The codec (full-resolution Gaussian targets, stride 1) is the base model
-# config's `codec`, also its head's decoder; the PackPoseInputs meta keys are
+# config's `codec`, also its head's decoder (wrapped in PairAwareHeatmap,
+# pair_aware=False: docs/metrics.md); the PackPoseInputs meta keys are
 # those of ../_base_/datasets/gle_fashion_meta_keys.py (with the clothes /
 # variation type for the NE breakdowns).
 train_pipeline = [

@@ -46,8 +46,8 @@ def test_auto_scale_lr(demo_checkpoint):
 
 def test_dist_test_matches_single_process(demo_checkpoint, single_process_eval,
                                           tmp_path):
-    """2-process NE == 1-process NE on the same checkpoint, every test sample
-    once.
+    """2-process NE and left/right rates == 1-process ones on the same
+    checkpoint, every test sample once.
 
     51 test samples: DefaultSampler(round_up=False) gives rank 0 26 and rank 1
     25 samples (no padding, no duplicate) and collect_results interleaves the
@@ -68,6 +68,14 @@ def test_dist_test_matches_single_process(demo_checkpoint, single_process_eval,
     assert _ids(samples2) == _ids(samples1)
     assert metrics2['NE'] == pytest.approx(metrics1['NE'], rel=1e-6, abs=1e-9)
     assert metrics2.keys() == metrics1.keys()
+    # the left/right outcomes too: every pair of every sample counted once
+    lr_keys = [k for k in metrics1 if k.startswith('LR/')]
+    assert {
+        'LR/correct', 'LR/collapsed', 'LR/hem/wrong_side', 'LR/upper/collapsed'
+    } <= set(lr_keys)
+    assert metrics1['LR/num_pairs'] == metrics2['LR/num_pairs'] > NUM_TEST
+    assert sum(metrics2[f'LR/{o}'] for o in ('correct', 'swapped', 'collapsed',
+                                             'one_off')) == pytest.approx(1)
     for key, value in metrics1.items():
         assert metrics2[key] == pytest.approx(
             value, rel=1e-6, abs=1e-9, nan_ok=True), key

@@ -1,15 +1,19 @@
 """Every shipped pose config builds; the two-stage recipe really carries stage
-1 over; the codec and the PackPoseInputs meta keys have one definition each."""
+1 over; the codec and the PackPoseInputs meta keys have one definition each;
+every config reports the left/right rates and can switch the pair-aware
+decoding."""
+import argparse
 import ast
 import glob
 import os.path as osp
 
 import pytest
 import torch
-from mmengine.config import Config
+from mmengine.config import Config, DictAction
 from mmengine.registry import init_default_scope
 from mmengine.runner import load_checkpoint, save_checkpoint
-from mmpose.registry import DATASETS, METRICS, MODELS, TRANSFORMS
+from mmpose.registry import (DATASETS, KEYPOINT_CODECS, METRICS, MODELS,
+                             TRANSFORMS)
 
 import gle  # noqa: F401
 from gle.datasets import FASHION_META_KEYS
@@ -62,6 +66,36 @@ def test_pose_config_builds(path):
     assert cfg.auto_scale_lr.base_batch_size > 0
     # MMPoseInferencer reads these top-level keys
     assert cfg.dataset_type and cfg.data_mode == 'topdown'
+
+
+#: the ablation's switch of the pair-aware decoding (docs/metrics.md)
+PAIR_AWARE_ON = 'model.head.decoder.pair_aware=True'
+PAIR_AWARE_OFF = 'model.head.decoder.pair_aware=False'
+
+
+@pytest.mark.parametrize('path', POSE_CONFIGS, ids=osp.basename)
+def test_left_right_metrics_and_pair_aware_switch(path):
+    """Every config reports the LR/ rates and has the pair-aware decoding:
+    on in the demo config, off in the paper configs, one --cfg-options key
+    to flip it."""
+    cfg = Config.fromfile(path)
+    for evaluator in (cfg.val_evaluator, cfg.test_evaluator):
+        assert evaluator.type == 'NormalizedError'
+        assert evaluator.get('left_right', True) is True
+    decoder = cfg.model.head.decoder
+    assert decoder.type == 'PairAwareHeatmap' and decoder.codec == cfg.codec
+    assert decoder.pair_aware is ('fashion-demo' in osp.basename(path))
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument('--cfg-options', nargs='+', action=DictAction)
+    init_default_scope('mmpose')
+    for option, expected in ((PAIR_AWARE_ON, True), (PAIR_AWARE_OFF, False)):
+        switched = Config.fromfile(path)
+        switched.merge_from_dict(
+            parser.parse_args(['--cfg-options', option]).cfg_options)
+        codec = KEYPOINT_CODECS.build(switched.model.head.decoder)
+        assert codec.pair_aware is expected
+        assert type(codec.codec).__name__ == cfg.codec.type
 
 
 def test_paper_recipe_values():
@@ -150,7 +184,8 @@ def test_codec_and_meta_keys_are_defined_once(path):
     assert keys_files == [META_KEYS_BASE]
 
     cfg = Config.fromfile(path)
-    assert cfg.model.head.decoder == cfg.codec
+    # decoded through PairAwareHeatmap, which wraps the same codec
+    assert cfg.model.head.decoder.codec == cfg.codec
     assert cfg.fashion_meta_keys == FASHION_META_KEYS
     for name in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
         for t in cfg[name].dataset.pipeline:

@@ -24,7 +24,9 @@ def test_config_values():
     cfg = _cfg()
     assert cfg.custom_imports.imports == ['gle']
     assert cfg.codec.heatmap_size == cfg.codec.input_size == (224, 224)
-    assert cfg.model.head.decoder == cfg.codec
+    # the codec, wrapped for pair-aware decoding (off in the paper configs)
+    assert cfg.model.head.decoder == dict(
+        type='PairAwareHeatmap', codec=cfg.codec, pair_aware=False)
     assert cfg.model.test_cfg.shift_heatmap is False
     assert cfg.model.head.loss.use_target_weight is True
     assert cfg.model.backbone.get(

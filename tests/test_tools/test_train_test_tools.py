@@ -70,6 +70,12 @@ def test_test_tool_prints_ne_table_and_dumps_predictions(trained):
     metrics = json.loads((trained / 'metrics.json').read_text())
     assert 0 < metrics['NE'] < 10
     assert set(metrics) >= {'NE', 'NE/left_collar', 'NE/right_hem'}
+    # the left/right outcomes: the table and the keys the ablation reads
+    assert 'Left/right outcomes' in out and 'wrong-side' in out
+    assert metrics['LR/num_pairs'] > 0
+    assert 0 <= metrics['LR/wrong_side'] <= 1
+    assert {'LR/collapsed', 'LR/hem/collapsed', 'LR/collar/swapped'
+            } <= set(metrics)
     preds = json.loads((trained / 'preds.json').read_text())
     assert len(preds) == 7
     first = preds[0]
@@ -77,6 +83,12 @@ def test_test_tool_prints_ne_table_and_dumps_predictions(trained):
         'upper', 'lower', 'full')
     assert len(first['keypoints']) == 8 and len(first['keypoint_scores']) == 8
     assert len(first['bbox']) == 4
+    outcomes = [o for p in preds for o in p['left_right'].values()]
+    assert set(
+        preds[0]['left_right']) == {'collar', 'sleeve', 'waistline', 'hem'}
+    assert set(outcomes) <= {
+        None, 'correct', 'swapped', 'collapsed', 'one_off'
+    } and set(outcomes) - {None}
 
 
 def test_test_tool_rejects_missing_checkpoint(tmp_path):

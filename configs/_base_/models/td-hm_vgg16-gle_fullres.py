@@ -57,7 +57,9 @@ model = dict(
         convs_per_stage=(2, 2, 1),
         norm_cfg=None,
         loss=dict(type='KeypointMSELoss', use_target_weight=True),
-        decoder=codec),
+        # pair-aware decoding (docs/metrics.md), off here; switch it on with
+        # --cfg-options model.head.decoder.pair_aware=True
+        decoder=dict(type='PairAwareHeatmap', codec=codec, pair_aware=False)),
     test_cfg=dict(
         flip_test=True,
         flip_mode='heatmap',

@@ -40,15 +40,19 @@ def find_input_sizes(cfg) -> List[Tuple[str, Tuple[int, ...]]]:
 
     Returns:
         list[tuple[str, tuple]]: ``(key, (w, h))``: ``model.head.decoder``
-        first, then the crop transforms and ``GenerateTarget`` encoders of
-        the train / val / test pipelines.
+        (or the codec it wraps) first, then the crop transforms and
+        ``GenerateTarget`` encoders of the train / val / test pipelines.
     """
     sizes = []
     head = (cfg.get('model') or {}).get('head') or {}
     decoder = head.get('decoder') if isinstance(head, dict) else None
+    key = 'model.head.decoder'
+    # a wrapping codec (PairAwareHeatmap) holds the decoding one as `codec`
+    while (isinstance(decoder, dict) and 'input_size' not in decoder
+           and isinstance(decoder.get('codec'), dict)):
+        decoder, key = decoder['codec'], f'{key}.codec'
     if isinstance(decoder, dict) and 'input_size' in decoder:
-        sizes.append(
-            ('model.head.decoder.input_size', _size(decoder['input_size'])))
+        sizes.append((f'{key}.input_size', _size(decoder['input_size'])))
     for loader in _LOADERS:
         dataset = (cfg.get(loader) or {}).get('dataset')
         for key, ds in _datasets(f'{loader}.dataset', dataset):

@@ -4,33 +4,16 @@ import numpy as np
 from mmengine.evaluator import BaseMetric
 from mmengine.logging import MMLogger
 from mmpose.registry import METRICS
+from mmpose.utils.tensor_utils import to_numpy
+from torch import Tensor
 
 from ..datasets.fashion_layout import (CLOTHES_TYPES, LANDMARK_NAMES,
                                        VARIATION_TYPES)
-from ..utils.text_table import format_table
+from ..utils.left_right_pairs import dataset_pairs, pair_name
 from .functional import keypoint_normalized_error
-
-
-def _to_numpy(value) -> np.ndarray:
-    if hasattr(value, 'detach'):  # torch.Tensor
-        value = value.detach().cpu().numpy()
-    return np.asarray(value)
-
-
-def _short_name(name: str) -> str:
-    """``left_collar`` -> ``L.Collar`` (the paper's column names)."""
-    side, _, part = name.partition('_')
-    if side in ('left', 'right') and part:
-        return f'{side[0].upper()}.{part.replace("_", " ").title()}'
-    return name
-
-
-def _fmt(value: float) -> str:
-    """Paper style: ``.0312``; ``-`` for a landmark with nothing visible."""
-    if not np.isfinite(value):
-        return '-'
-    text = f'{value:.4f}'
-    return text[1:] if text.startswith('0.') else text
+from .left_right import (COLLAPSE_RATIO, LR_OUTCOMES, left_right_outcomes,
+                         left_right_rates)
+from .metric_tables import lr_table, ne_table
 
 
 @METRICS.register_module()
@@ -72,15 +55,35 @@ class NormalizedError(BaseMetric):
       clothes type) and ``NE/variation_1`` ... ``NE/variation_5`` (FLD
       variation types; 0 = unknown, as in DeepFashion-C, gets none). Only
       the types present in the evaluated samples are reported.
+    - with ``left_right=True``, the left/right outcomes of the pairs whose
+      both landmarks are visible (definitions:
+      :mod:`gle.evaluation.left_right`, docs/metrics.md), rates in [0, 1]:
+      ``LR/correct``, ``LR/swapped``, ``LR/collapsed``, ``LR/one_off``
+      (shares of the evaluated pairs), ``LR/wrong_side`` (share of their
+      landmarks nearer the partner's ground truth) and ``LR/num_pairs``;
+      ``LR/<pair>/<outcome>`` and ``LR/<pair>/wrong_side`` for every pair
+      (``collar``, ``sleeve``, ``waistline``, ``hem``); with the breakdown,
+      ``LR/<subset>/wrong_side`` and ``LR/<subset>/collapsed`` for the same
+      subsets as NE (``upper``, ``variation_1``, ...). A rate with no
+      evaluated pair behind it is NaN.
 
-    At the end it logs a paper-style table (L.Collar ... R.Hem, Avg, four
-    decimals like ``.0312``), one row per subset, plus visible counts.
-    Per-sample arrays are stored in ``self.results``, so distributed
-    evaluation collects them across ranks before computing.
+    The pairs come from the dataset metainfo's ``flip_indices`` (the GLE
+    layout's (0, 1) (2, 3) (4, 5) (6, 7) when the metric has no dataset
+    meta and 8 landmarks).
+
+    At the end it logs paper-style tables (L.Collar ... R.Hem, Avg, four
+    decimals like ``.0312``), one row per subset, plus visible counts, then
+    the left/right rates per pair. Per-sample arrays are stored in
+    ``self.results``, so distributed evaluation collects them across ranks
+    before computing.
 
     Args:
         breakdown (bool): Report per clothes type / variation type.
             Default: ``True``.
+        left_right (bool): Report the left/right outcome rates. Default:
+            ``True``.
+        collapse_ratio (float): Collapse fraction of the left/right
+            outcomes. Default: 0.25 (``left_right.COLLAPSE_RATIO``).
         collect_device (str): ``'cpu'`` or ``'gpu'``. Default: ``'cpu'``.
         prefix (str, optional): Prefix of the metric names. Default: none.
     """
@@ -90,10 +93,17 @@ class NormalizedError(BaseMetric):
 
     def __init__(self,
                  breakdown: bool = True,
+                 left_right: bool = True,
+                 collapse_ratio: float = COLLAPSE_RATIO,
                  collect_device: str = 'cpu',
                  prefix: Optional[str] = None) -> None:
         super().__init__(collect_device=collect_device, prefix=prefix)
+        if not 0 < collapse_ratio <= 1:
+            raise ValueError('NormalizedError.collapse_ratio must be in '
+                             f'(0, 1], got {collapse_ratio}')
         self.breakdown = breakdown
+        self.left_right = left_right
+        self.collapse_ratio = collapse_ratio
 
     def process(self, data_batch, data_samples: Sequence[dict]) -> None:
         """Store the per-sample arrays needed by :meth:`compute_metrics`.
@@ -104,14 +114,14 @@ class NormalizedError(BaseMetric):
         """
         for sample in data_samples:
             gt = sample['gt_instances']
-            gt_kpts = _to_numpy(gt['keypoints'])[..., :2]
+            gt_kpts = to_numpy(gt['keypoints'])[..., :2]
             num, num_kpts = gt_kpts.shape[:2]
-            visible = _to_numpy(gt['keypoints_visible'])
+            visible = to_numpy(gt['keypoints_visible'])
             if visible.ndim == 3:
                 visible = visible[..., 0]
             visible = visible.reshape(num, num_kpts) > 0.5
-            bboxes = _to_numpy(gt['bboxes']).reshape(num, 4)
-            pred = _to_numpy(sample['pred_instances']['keypoints'])[..., :2]
+            bboxes = to_numpy(gt['bboxes']).reshape(num, 4)
+            pred = to_numpy(sample['pred_instances']['keypoints'])[..., :2]
             if pred.shape != gt_kpts.shape:
                 raise ValueError(
                     f'{self.__class__.__name__}: predicted keypoints '
@@ -133,8 +143,10 @@ class NormalizedError(BaseMetric):
         """A sample's type as (N,) ints; -1 when the sample has none."""
         if value is None:
             return np.full(num, -1, dtype=np.int64)
+        if isinstance(value, Tensor):
+            value = to_numpy(value)
         return np.broadcast_to(
-            _to_numpy(value).astype(np.int64).reshape(-1), (num, )).copy()
+            np.asarray(value).astype(np.int64).reshape(-1), (num, )).copy()
 
     def _landmark_names(self, num_kpts: int) -> List[str]:
         meta = self.dataset_meta or {}
@@ -146,7 +158,8 @@ class NormalizedError(BaseMetric):
         return [f'keypoint_{k}' for k in range(num_kpts)]
 
     def compute_metrics(self, results: list) -> Dict[str, float]:
-        """Compute NE, per-landmark NE and the breakdowns.
+        """Compute NE, per-landmark NE, the left/right rates and the
+        breakdowns.
 
         Args:
             results (list): The per-sample dicts stored by :meth:`process`,
@@ -194,31 +207,71 @@ class NormalizedError(BaseMetric):
                 f'{", ".join(missing)}: reported as NaN and left out of the '
                 'mean NE')
 
+        subsets = []
         if self.breakdown:
-            subsets = [(f'NE/{CLOTHES_TYPES[c]}', CLOTHES_TYPES[c],
-                        clothes == c) for c in sorted(CLOTHES_TYPES)]
-            subsets += [(f'NE/variation_{v}', VARIATION_TYPES[v],
-                         variation == v) for v in sorted(VARIATION_TYPES)
-                        if v != 0]
+            subsets = [(CLOTHES_TYPES[c], CLOTHES_TYPES[c], clothes == c)
+                       for c in sorted(CLOTHES_TYPES)]
+            subsets += [(f'variation_{v}', VARIATION_TYPES[v], variation == v)
+                        for v in sorted(VARIATION_TYPES) if v != 0]
+            subsets = [s for s in subsets if s[2].any()]
             for key, label, mask in subsets:
-                if mask.any():
-                    sub_ne, sub_counts, sub_mean = subset_ne(mask)
-                    metrics[key] = sub_mean
-                    rows.append((label, sub_ne, sub_mean, sub_counts))
+                sub_ne, sub_counts, sub_mean = subset_ne(mask)
+                metrics[f'NE/{key}'] = sub_mean
+                rows.append((label, sub_ne, sub_mean, sub_counts))
+        tables = [ne_table(names, rows)]
 
-        logger.info(self._table(names, rows))
+        pairs = []
+        if self.left_right:
+            pairs, _ = dataset_pairs(self.dataset_meta, len(names))
+        if pairs:
+            pair_names = [pair_name(names[i], names[j]) for i, j in pairs]
+            lr_metrics, lr_rows = self._left_right(pred, gt, visible, bboxes,
+                                                   pair_names, pairs, subsets)
+            metrics.update(lr_metrics)
+            tables.append(lr_table(pair_names, lr_rows, self.collapse_ratio))
+        elif self.left_right:
+            logger.warning(
+                f'{self.__class__.__name__}: no left/right pairs (no '
+                'flip_indices in the dataset metainfo): no LR/ metrics')
+
+        logger.info('\n\n'.join(tables))
         return metrics
 
-    @staticmethod
-    def _table(names: List[str], rows: list) -> str:
-        """Paper-style NE table, one row per subset, then visible counts."""
-        header = ['Subset'] + [_short_name(n) for n in names] + ['Avg']
-        lines = [header]
-        for label, ne, mean, _ in rows:
-            lines.append([label] + [_fmt(v) for v in ne] + [_fmt(mean)])
-        for label, _, _, counts in rows:
-            lines.append([f'#visible {label}'] + [str(int(c))
-                                                  for c in counts] +
-                         [str(int(counts.sum()))])
-        return ('Normalized error (visible landmarks only; "-": no visible '
-                'instance, left out of Avg)\n' + format_table(lines))
+    def _left_right(self, pred, gt, visible, bboxes, pair_names, pairs,
+                    subsets) -> tuple:
+        """``LR/`` metrics and table rows (see the class docstring).
+
+        Args:
+            pred, gt (np.ndarray): Keypoints, shape (N, K, 2).
+            visible (np.ndarray): Visible mask, shape (N, K).
+            bboxes (np.ndarray): Ground-truth boxes, shape (N, 4).
+            pair_names (list[str]): Name of each pair, P.
+            pairs (list[tuple[int, int]]): ``(left, right)`` indices, P.
+            subsets (list[tuple]): ``(key, label, mask (N,))`` per subset.
+
+        Returns:
+            tuple: (metrics dict, rows for
+            :func:`~gle.evaluation.metric_tables.lr_table`).
+        """
+        outcomes, wrong = left_right_outcomes(pred, gt, visible, bboxes, pairs,
+                                              self.collapse_ratio)
+
+        def rates(mask=slice(None)):
+            per_pair = [
+                left_right_rates(outcomes[mask, p], wrong[mask, p])
+                for p in range(len(pairs))
+            ]
+            return per_pair, left_right_rates(outcomes[mask], wrong[mask])
+
+        per_pair, overall = rates()
+        metrics = {f'LR/{k}': v for k, v in overall.items()}
+        for name, pair_rates in zip(pair_names, per_pair):
+            for key in LR_OUTCOMES + ('wrong_side', ):
+                metrics[f'LR/{name}/{key}'] = pair_rates[key]
+        rows = [('all', per_pair, overall)]
+        for key, label, mask in subsets:
+            sub_per_pair, sub_overall = rates(mask)
+            metrics[f'LR/{key}/wrong_side'] = sub_overall['wrong_side']
+            metrics[f'LR/{key}/collapsed'] = sub_overall['collapsed']
+            rows.append((label, sub_per_pair, sub_overall))
+        return metrics, rows

@@ -30,7 +30,8 @@ def test_every_pose_config_runs_the_check_and_passes(config):
     assert cfg.default_hooks.input_size_check.type == 'InputSizeCheckHook'
     sizes = find_input_sizes(cfg)
     keys = [key for key, _ in sizes]
-    assert keys[0] == 'model.head.decoder.input_size'
+    # the codec PairAwareHeatmap decodes with
+    assert keys[0] == 'model.head.decoder.codec.input_size'
     # decoder, train crop + encoder, val crop, test crop
     assert len(sizes) == 5, keys
     assert any('GenerateTarget' in key for key in keys)
@@ -40,9 +41,9 @@ def test_every_pose_config_runs_the_check_and_passes(config):
 @pytest.mark.parametrize(
     'options, words', [
         ({
-            'model.head.decoder.input_size': (192, 192)
+            'model.head.decoder.codec.input_size': (192, 192)
         }, [
-            'model.head.decoder.input_size=(192, 192)',
+            'model.head.decoder.codec.input_size=(192, 192)',
             'train_dataloader.dataset.pipeline[3] '
             '(TopdownStretchAffine).input_size=(96, 96)',
             'test_dataloader.dataset.pipeline[2] '
@@ -53,7 +54,7 @@ def test_every_pose_config_runs_the_check_and_passes(config):
         ({
             'train_dataloader.dataset.pipeline.4.encoder.input_size': (128, 96)
         }, [
-            'model.head.decoder.input_size=(96, 96)',
+            'model.head.decoder.codec.input_size=(96, 96)',
             '(GenerateTarget).encoder.input_size=(128, 96)',
             'agreeing: train_dataloader.dataset.pipeline[3]'
         ]),
@@ -95,3 +96,13 @@ def test_configs_without_codec_pass():
         Config.fromfile(
             osp.join(REPO, 'configs', 'det',
                      'rtmdet-tiny_1xb8-20e_fashion-demo-det.py')))
+
+
+def test_unwrapped_decoder_is_checked_too():
+    """A config whose head decodes with the codec itself (no
+    PairAwareHeatmap) reports the decoder's own key."""
+    cfg = Config.fromfile(DEMO)
+    cfg.model.head.decoder = dict(cfg.codec, input_size=(64, 64))
+    with pytest.raises(ValueError) as e:
+        _before_run(cfg)
+    assert 'model.head.decoder.input_size=(64, 64)' in str(e.value)
