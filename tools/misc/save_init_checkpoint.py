@@ -4,12 +4,15 @@ Used to measure the NE of an untrained model with tools/test.py (the "before
 training" baseline) and to try tools/infer.py without trained weights::
 
     python tools/misc/save_init_checkpoint.py CONFIG work_dirs/init.pth \
-        [--seed 1234]
+        [--seed 1234] [--cfg-options k=v ...]
     python tools/test.py CONFIG work_dirs/init.pth
+
+The paper configs initialise VGG-16 from an ImageNet file; without it, add
+``--cfg-options model.backbone.init_cfg=None`` (random VGG-16).
 """
 import argparse
 
-from mmengine.config import Config
+from mmengine.config import Config, DictAction
 from mmengine.registry import init_default_scope
 from mmengine.runner import save_checkpoint, set_random_seed
 from mmengine.utils import import_modules_from_strings
@@ -24,9 +27,16 @@ def main(argv=None):
         type=int,
         default=None,
         help='random seed (default: the config\'s randomness.seed)')
+    parser.add_argument(
+        '--cfg-options',
+        nargs='+',
+        action=DictAction,
+        help='override config settings, e.g. model.backbone.init_cfg=None')
     args = parser.parse_args(argv)
 
     cfg = Config.fromfile(args.config)
+    if args.cfg_options:
+        cfg.merge_from_dict(args.cfg_options)
     if cfg.get('custom_imports'):
         import_modules_from_strings(**cfg.custom_imports)
     init_default_scope(cfg.get('default_scope', 'mmpose'))
