@@ -37,8 +37,8 @@ def small_input_options(size: int) -> dict:
     """--cfg-options that shrink a config's input and heatmaps to
     ``size`` x ``size`` (codec, test pipeline); the network is unchanged."""
     return {
-        'model.head.decoder.input_size': (size, size),
-        'model.head.decoder.heatmap_size': (size, size),
+        'model.head.decoder.codec.input_size': (size, size),
+        'model.head.decoder.codec.heatmap_size': (size, size),
         'test_dataloader.dataset.pipeline.2.input_size': (size, size),
     }
 

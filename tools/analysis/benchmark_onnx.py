@@ -124,8 +124,8 @@ def _options(name, tiny):
         return None
     # 64x64 inputs for a quick run of the same code
     return {
-        'model.head.decoder.input_size': (64, 64),
-        'model.head.decoder.heatmap_size': (64, 64),
+        'model.head.decoder.codec.input_size': (64, 64),
+        'model.head.decoder.codec.heatmap_size': (64, 64),
         'test_dataloader.dataset.pipeline.2.input_size': (64, 64),
     }
 

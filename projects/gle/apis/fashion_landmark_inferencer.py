@@ -100,7 +100,7 @@ class FashionLandmarkInferencer(Pose2DInferencer):
     """
 
     preprocess_kwargs: set = {
-        'bboxes', 'bbox_thr', 'nms_thr', 'fallback_whole_image'
+        'bboxes', 'bbox_thr', 'nms_thr', 'fallback_whole_image', 'whole_image'
     }
     forward_kwargs: set = {'keep_outside'}
     visualize_kwargs: set = {
@@ -219,11 +219,12 @@ class FashionLandmarkInferencer(Pose2DInferencer):
             **kwargs: ``bboxes`` (one list of box rows per input, or a dict
                 image name -> rows, see ``gle.apis.box_input``),
                 ``bbox_thr`` (detection score, 0.3), ``nms_thr`` (0.3),
-                ``fallback_whole_image`` (False), ``keep_outside`` (False:
-                landmarks outside the image are clipped to its border),
-                ``kpt_thr`` (0.3), ``radius`` (3), ``thickness`` (2),
-                ``return_vis``, ``show``, ``wait_time``, ``vis_out_dir``,
-                ``pred_out_dir``.
+                ``fallback_whole_image`` (False), ``whole_image`` (False;
+                True: the detector is not run, each image is one item),
+                ``keep_outside`` (False: landmarks outside the image are
+                clipped to its border), ``kpt_thr`` (0.3), ``radius`` (3),
+                ``thickness`` (2), ``return_vis``, ``show``, ``wait_time``,
+                ``vis_out_dir``, ``pred_out_dir``.
 
         Yields:
             dict: ``predictions``: a list with the result of the image
@@ -295,6 +296,7 @@ class FashionLandmarkInferencer(Pose2DInferencer):
                    bbox_thr: float = 0.3,
                    nms_thr: float = 0.3,
                    fallback_whole_image: bool = False,
+                   whole_image: bool = False,
                    **kwargs):
         """Boxes and crops of each input; unreadable files of a folder (or a
         list) are skipped with a warning and listed in ``self.skipped``.
@@ -319,6 +321,7 @@ class FashionLandmarkInferencer(Pose2DInferencer):
                     bbox_thr=bbox_thr,
                     nms_thr=nms_thr,
                     fallback_whole_image=fallback_whole_image,
+                    whole_image=whole_image,
                     # a video's boxes from a dict are the same every frame
                     warn_clipped=not (self._video_input and i > 0
                                       and isinstance(bboxes, dict)))
@@ -339,14 +342,15 @@ class FashionLandmarkInferencer(Pose2DInferencer):
                           bbox_thr: float = 0.3,
                           nms_thr: float = 0.3,
                           fallback_whole_image: bool = False,
+                          whole_image: bool = False,
                           warn_clipped: bool = True):
         """Read one image, choose its boxes, crop them.
 
         Boxes come from ``bboxes`` when given (even an empty list: no
         items; clipped to the image with a warning), else from the detector,
-        else the whole image is one item of unknown clothes type. When the
-        detector finds nothing there are no items, unless
-        ``fallback_whole_image``.
+        else the whole image is one item of unknown clothes type (also with
+        a detector when ``whole_image``). When the detector finds nothing
+        there are no items, unless ``fallback_whole_image``.
 
         Returns:
             tuple[dict, np.ndarray]: ``dict(batch, meta)`` and the BGR image.
@@ -366,7 +370,7 @@ class FashionLandmarkInferencer(Pose2DInferencer):
                 where,
                 warn=warn_clipped)
             source = 'boxes'
-        elif self.detector is not None:
+        elif self.detector is not None and not whole_image:
             boxes = select_detections(
                 self.detector(image),
                 self.detector.dataset_meta.get('classes') or (), bbox_thr,
