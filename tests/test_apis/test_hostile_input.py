@@ -3,18 +3,17 @@ image, landmarks outside it, boxes keyed by unknown names, bad image files,
 outputs inside the input folder, files sharing a stem."""
 import os
 import os.path as osp
-import struct
-import zlib
 
 import cv2
 import numpy as np
 import pytest
+from image_files import png_header
 from log_capture import mmengine_messages
 from random_checkpoints import (POSE_CONFIG, SAMPLE_DIR, SAMPLE_IMAGES,
                                 save_random_checkpoints)
 
 from gle.apis import (FashionLandmarkInferencer, InputError, find_inputs,
-                      list_images, read_image)
+                      image_size, list_images, read_image)
 from gle.apis.inputs import MAX_IMAGE_PIXELS, prediction_names
 
 
@@ -100,22 +99,6 @@ def test_box_keys_matching_no_input_are_named(inferencer, tmp_path, image):
                                                             [0, 0, 50, 50]]
 
 
-def _png_header(path, width, height):
-    """A PNG that claims ``width`` x ``height`` pixels (a decompression
-    bomb's header) with almost no data."""
-
-    def chunk(kind, data):
-        crc = zlib.crc32(kind + data) & 0xffffffff
-        return struct.pack('>I', len(data)) + kind + data + struct.pack(
-            '>I', crc)
-
-    with open(path, 'wb') as f:
-        f.write(b'\x89PNG\r\n\x1a\n' + chunk(
-            b'IHDR', struct.pack('>IIBBBBB', width, height, 8, 0, 0, 0, 0)) +
-                chunk(b'IDAT', zlib.compress(b'\0' * 64)) +
-                chunk(b'IEND', b''))
-
-
 def test_bad_image_files(tmp_path, image):
     empty = tmp_path / 'empty.jpg'
     empty.write_bytes(b'')
@@ -127,13 +110,17 @@ def test_bad_image_files(tmp_path, image):
         read_image(str(corrupt))
     # above our limit, under Pillow's own
     side = int(MAX_IMAGE_PIXELS**0.5) + 100
-    _png_header(tmp_path / 'big.png', side, side)
+    png_header(tmp_path / 'big.png', side, side)
+    # the size comes from the header, nothing is decoded
+    assert image_size(str(tmp_path / 'big.png')) == (side, side)
     with pytest.raises(InputError, match=f'big.png: {side}x{side} pixels'):
         read_image(str(tmp_path / 'big.png'))
     # a header Pillow itself calls a decompression bomb
-    _png_header(tmp_path / 'bomb.png', 60000, 60000)
+    png_header(tmp_path / 'bomb.png', 60000, 60000)
     with pytest.raises(InputError, match='bomb.png: too large'):
         read_image(str(tmp_path / 'bomb.png'))
+    with pytest.raises(InputError, match='bomb.png: too large'):
+        image_size(str(tmp_path / 'bomb.png'))
     # grayscale, 16-bit and RGBA files are read as 3-channel 8-bit BGR
     gray = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
     cv2.imwrite(str(tmp_path / 'gray.png'), gray)
@@ -180,7 +167,7 @@ def test_folder_listing(tmp_path, image):
 def test_unreadable_files_of_a_folder_are_skipped(inferencer, tmp_path, image):
     cv2.imwrite(str(tmp_path / 'good.jpg'), image)
     (tmp_path / 'empty.jpg').write_bytes(b'')
-    _png_header(tmp_path / 'bomb.png', 60000, 60000)
+    png_header(tmp_path / 'bomb.png', 60000, 60000)
     with mmengine_messages() as log:
         results = run(inferencer, str(tmp_path))
     assert [r['image'] for r in results] == ['good.jpg']

@@ -118,6 +118,13 @@ def test_detector_path(inferencer, image):
         inferencer, image, bbox_thr=1.0,
         fallback_whole_image=True)['instances']
     assert inst['box_source'] == 'whole_image'
+    # the detector left out for one call: the whole image, as without one
+    [inst] = run(
+        inferencer, image, bbox_thr=0.0, whole_image=True)['instances']
+    assert inst['box_source'] == 'whole_image'
+    assert inst['bbox'] == [0, 0, image.shape[1], image.shape[0]]
+    assert inst['clothes_type'] is None and inst['det_score'] is None
+    assert len(run(inferencer, image, bbox_thr=0.0)['instances']) > 1
 
 
 def draw(inferencer, image, rows, **kwargs):

@@ -11,8 +11,8 @@ from .checkpoint_loading import (CheckpointMismatchError,
                                  load_checkpoint_checked)
 from .drawing import default_palette, draw_fashion_landmarks
 from .fashion_landmark_inferencer import FashionLandmarkInferencer
-from .inputs import (IMAGE_EXTS, VIDEO_EXTS, InputError, find_inputs,
-                     list_images, read_image)
+from .inputs import (IMAGE_EXTS, MAX_IMAGE_PIXELS, VIDEO_EXTS, InputError,
+                     find_inputs, image_size, list_images, read_image)
 from .model_init import init_clothing_detector, init_pose_model
 
 __all__ = [
@@ -22,5 +22,5 @@ __all__ = [
     'CheckpointMismatchError', 'draw_fashion_landmarks', 'default_palette',
     'parse_box_rows', 'load_boxes_file', 'find_boxes', 'clip_boxes',
     'CLOTHES_TYPE_NAMES', 'InputError', 'find_inputs', 'list_images',
-    'read_image', 'IMAGE_EXTS', 'VIDEO_EXTS'
+    'read_image', 'image_size', 'IMAGE_EXTS', 'VIDEO_EXTS', 'MAX_IMAGE_PIXELS'
 ]

@@ -116,7 +116,7 @@ class FashionLandmarkInferencer(Pose2DInferencer):
     """
 
     preprocess_kwargs: set = {
-        'bboxes', 'bbox_thr', 'nms_thr', 'fallback_whole_image'
+        'bboxes', 'bbox_thr', 'nms_thr', 'fallback_whole_image', 'whole_image'
     }
     forward_kwargs: set = {'keep_outside'}
     visualize_kwargs: set = {
@@ -268,11 +268,12 @@ class FashionLandmarkInferencer(Pose2DInferencer):
             **kwargs: ``bboxes`` (one list of box rows per input, or a dict
                 image name -> rows, see ``gle.apis.box_input``),
                 ``bbox_thr`` (detection score, 0.3), ``nms_thr`` (0.3),
-                ``fallback_whole_image`` (False), ``keep_outside`` (False:
-                landmarks outside the image are clipped to its border),
-                ``kpt_thr`` (0.3), ``radius`` (3), ``thickness`` (2),
-                ``return_vis``, ``show``, ``wait_time``, ``vis_out_dir``,
-                ``pred_out_dir``.
+                ``fallback_whole_image`` (False), ``whole_image`` (False;
+                True: the detector is not run, each image is one item),
+                ``keep_outside`` (False: landmarks outside the image are
+                clipped to its border), ``kpt_thr`` (0.3), ``radius`` (3),
+                ``thickness`` (2), ``return_vis``, ``show``, ``wait_time``,
+                ``vis_out_dir``, ``pred_out_dir``.
 
         Yields:
             dict: ``predictions``: a list with the result of the image
@@ -344,6 +345,7 @@ class FashionLandmarkInferencer(Pose2DInferencer):
                    bbox_thr: float = 0.3,
                    nms_thr: float = 0.3,
                    fallback_whole_image: bool = False,
+                   whole_image: bool = False,
                    **kwargs):
         """Boxes and crops of each input; unreadable files of a folder (or a
         list) are skipped with a warning and listed in ``self.skipped``.
@@ -368,6 +370,7 @@ class FashionLandmarkInferencer(Pose2DInferencer):
                     bbox_thr=bbox_thr,
                     nms_thr=nms_thr,
                     fallback_whole_image=fallback_whole_image,
+                    whole_image=whole_image,
                     # a video's boxes from a dict are the same every frame
                     warn_clipped=not (self._video_input and i > 0
                                       and isinstance(bboxes, dict)))
@@ -388,8 +391,11 @@ class FashionLandmarkInferencer(Pose2DInferencer):
                           bbox_thr: float = 0.3,
                           nms_thr: float = 0.3,
                           fallback_whole_image: bool = False,
+                          whole_image: bool = False,
                           warn_clipped: bool = True):
-        """Read one image, choose its boxes (``choose_boxes``), crop them.
+        """Read one image, choose its boxes (``choose_boxes``; with
+        ``whole_image`` the detector is not run: each image is one item),
+        crop them.
 
         Returns:
             tuple[dict, np.ndarray]: ``dict(batch, meta)`` and the BGR image.
@@ -397,9 +403,9 @@ class FashionLandmarkInferencer(Pose2DInferencer):
         image, meta = load_input(
             input, index, self.video_info.name if self._video_input else None)
         boxes, source = choose_boxes(image, meta['img_name'], bboxes,
-                                     self.detector, bbox_thr, nms_thr,
-                                     self.det_cat_ids, fallback_whole_image,
-                                     warn_clipped)
+                                     None if whole_image else self.detector,
+                                     bbox_thr, nms_thr, self.det_cat_ids,
+                                     fallback_whole_image, warn_clipped)
         meta.update(box_source=source, ori_shape=image.shape[:2])
         data_info = dict(
             img=image, img_path=meta['img_path'], **self.model.dataset_meta)

@@ -119,9 +119,14 @@ def prediction_names(names: Sequence[str]) -> Dict[str, str]:
     }
 
 
-def _image_size(path: str) -> Tuple[int, int]:
+def image_size(path: str) -> Tuple[int, int]:
     """``(width, height)`` from the file header, without decoding; (0, 0)
-    for a format Pillow does not know (OpenCV then decides)."""
+    for a format Pillow does not know (OpenCV then decides).
+
+    Raises:
+        InputError: A header claiming more pixels than Pillow opens
+            (a decompression bomb).
+    """
     from PIL import Image
     with warnings.catch_warnings():
         warnings.simplefilter('ignore', Image.DecompressionBombWarning)
@@ -170,7 +175,7 @@ def read_image(path: str) -> np.ndarray:
     if os.stat(path).st_size == 0:
         raise InputError(f'cannot read image {path}: the file is empty '
                          '(0 bytes)')
-    width, height = _image_size(path)
+    width, height = image_size(path)
     if width * height > MAX_IMAGE_PIXELS:
         raise InputError(
             f'cannot read image {path}: {width}x{height} pixels is more '

@@ -1,0 +1,134 @@
+"""Writing a synthetic set in the DeepFashion-C / FLD raw list format.
+
+Shared by ``make_demo_fashion_data.py`` (DeepFashion-C layout, no
+``variation_type``) and ``make_context_fashion_data.py`` (FLD layout). The
+files are written with ``gle.datasets.raw_annotation.write_table``, padded
+like the real ones: image names left-aligned in a fixed column, integers
+zero-padded to 3 digits.
+"""
+import hashlib
+import os
+import os.path as osp
+
+from gle.datasets.raw_annotation import read_table, write_table
+
+#: the real files pad image_name to a fixed column with spaces
+NAME_WIDTH = 56
+#: the view list of the context set (not an FLD file; the readers ignore it)
+VIEW_FILE = osp.join('Anno', 'list_view.txt')
+VIEWS = ('front', 'back', 'side')
+
+
+def landmark_header(with_variation):
+    """Column names of ``Anno/list_landmarks.txt`` (8 triples, as in the
+    real files)."""
+    cols = ['image_name', 'clothes_type']
+    if with_variation:
+        cols.append('variation_type')
+    for i in range(1, 9):
+        cols += [
+            f'landmark_visibility_{i}', f'landmark_location_x_{i}',
+            f'landmark_location_y_{i}'
+        ]
+    return '  '.join(cols)
+
+
+def padded_name(image_name):
+    """``image_name`` padded to the fixed name column."""
+    return image_name.ljust(NAME_WIDTH - 1) + ' '
+
+
+def write_lists(out_dir, records, with_variation):
+    """Write the landmark, box and partition lists of ``records``.
+
+    Args:
+        out_dir (str): The dataset root (``Anno/`` and ``Eval/`` go here).
+        records (list[dict]): In file order, each with ``image_name``,
+            ``clothes_type``, ``landmarks`` [(code, x, y)], ``bbox``
+            [x1, y1, x2, y2], ``split`` and, with ``with_variation``,
+            ``variation_type``.
+        with_variation (bool): FLD layout (a ``variation_type`` column).
+    """
+    lm_rows, box_rows, part_rows = [], [], []
+    for r in records:
+        name = padded_name(r['image_name'])
+        lm = '  '.join(f'{v} {x:03d} {y:03d}' for v, x, y in r['landmarks'])
+        types = f"{r['clothes_type']}  "
+        if with_variation:
+            types += f"{r['variation_type']}  "
+        lm_rows.append(f'{name}{types}{lm}')
+        box_rows.append(name + ' '.join(f'{c:03d}' for c in r['bbox']))
+        part_rows.append(name + r['split'])
+    write_table(
+        osp.join(out_dir, 'Anno', 'list_landmarks.txt'),
+        landmark_header(with_variation), lm_rows)
+    write_table(
+        osp.join(out_dir, 'Anno', 'list_bbox.txt'),
+        'image_name  x_1  y_1  x_2  y_2', box_rows)
+    write_table(
+        osp.join(out_dir, 'Eval', 'list_eval_partition.txt'),
+        'image_name  evaluation_status', part_rows)
+
+
+def write_views(out_dir, records):
+    """Write ``Anno/list_view.txt``: ``image_name view yaw`` per record
+    (``view`` in :data:`VIEWS`, ``yaw`` in degrees, 0 front, 180 back)."""
+    write_table(
+        osp.join(out_dir, VIEW_FILE), 'image_name  view  yaw', [
+            f"{padded_name(r['image_name'])}{r['view']:<5}  {r['yaw']:+.1f}"
+            for r in records
+        ])
+
+
+def read_views(path):
+    """Read a view list: image name -> (view, yaw).
+
+    Raises:
+        FashionAnnotationError: The file is missing or malformed (from
+            ``read_table``).
+        ValueError: A malformed row, naming the file and line.
+    """
+    _, rows = read_table(path)
+    out = {}
+    for line_no, tokens in rows:
+        if len(tokens) != 3 or tokens[1] not in VIEWS:
+            raise ValueError(
+                f'{path}:{line_no}: expected "image_name view yaw" with view '
+                f'in {", ".join(VIEWS)}, got {" ".join(tokens)!r}; '
+                'regenerate the set')
+        try:
+            out[tokens[0]] = (tokens[1], float(tokens[2]))
+        except ValueError:
+            raise ValueError(f'{path}:{line_no}: yaw {tokens[2]!r} is not a '
+                             'number; regenerate the set') from None
+    return out
+
+
+def visibility_counts(records):
+    """Number of landmarks per visibility code (0, 1, 2)."""
+    vis = {0: 0, 1: 0, 2: 0}
+    for r in records:
+        for v, _, _ in r['landmarks']:
+            vis[v] += 1
+    return vis
+
+
+def folder_bytes(root):
+    """Total size of the files below ``root``."""
+    total = 0
+    for folder, _, files in os.walk(root):
+        total += sum(osp.getsize(osp.join(folder, f)) for f in files)
+    return total
+
+
+def dataset_digest(out_dir):
+    """sha256 over every file (relative path + bytes) below ``out_dir``."""
+    h = hashlib.sha256()
+    for root, dirs, files in os.walk(out_dir):
+        dirs.sort()
+        for f in sorted(files):
+            p = osp.join(root, f)
+            h.update(osp.relpath(p, out_dir).encode())
+            with open(p, 'rb') as fh:
+                h.update(fh.read())
+    return h.hexdigest()
