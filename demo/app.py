@@ -44,7 +44,9 @@ MAX_FILE_SIZE = '50mb'
 CACHE_SECONDS = 3600
 #: command-line options naming files that must exist before models load
 FILE_OPTIONS = ('pose_config', 'pose_checkpoint', 'det_config',
-                'det_checkpoint')
+                'det_checkpoint', 'onnx', 'det_onnx')
+#: ``--backend`` values (gle.apis.BACKENDS, without importing gle for --help)
+BACKENDS = ('pytorch', 'onnxruntime')
 
 
 def parse_args(argv=None):
@@ -54,7 +56,9 @@ def parse_args(argv=None):
     parser.add_argument(
         '--pose-config', required=True, help='GLE config (configs/gle/)')
     parser.add_argument(
-        '--pose-checkpoint', required=True, help='GLE checkpoint')
+        '--pose-checkpoint',
+        help='GLE checkpoint (required with --backend pytorch; not read '
+        'with --backend onnxruntime)')
     parser.add_argument(
         '--det-config', help='clothing detector config (configs/det/)')
     parser.add_argument(
@@ -77,13 +81,32 @@ def parse_args(argv=None):
         default=MAX_PIXELS,
         help='largest photo accepted, in pixels (default: '
         f'{MAX_PIXELS}); larger ones get a message')
-    # Backends: once FashionLandmarkInferencer takes a runtime and ONNX files
-    # (tools/infer.py's --backend / --onnx / --det-onnx), those options go
-    # here, their files into FILE_OPTIONS and their values through
-    # inferencer_kwargs(); the page needs nothing else.
+    # the backend options of tools/infer.py, with the same meaning
+    parser.add_argument(
+        '--backend',
+        choices=BACKENDS,
+        default='pytorch',
+        help='run the checkpoints with PyTorch (default) or their ONNX '
+        'exports with onnxruntime (--onnx, --det-onnx)')
+    parser.add_argument(
+        '--onnx',
+        help='the pose model of --pose-config exported by '
+        'tools/deployment/pytorch2onnx.py (--backend onnxruntime)')
+    parser.add_argument(
+        '--det-onnx',
+        help='the clothing detector exported with pytorch2onnx.py --det '
+        '(--backend onnxruntime)')
+    parser.add_argument(
+        '--num-threads',
+        type=int,
+        help="onnxruntime threads per model (default: onnxruntime's, one "
+        'per physical core)')
     args = parser.parse_args(argv)
     if args.max_pixels < 1:
         parser.error(f'--max-pixels {args.max_pixels}: must be positive')
+    if args.backend == 'pytorch' and not args.pose_checkpoint:
+        parser.error('--pose-checkpoint is required with --backend pytorch '
+                     '(--backend onnxruntime runs --onnx instead)')
     return args
 
 
@@ -95,7 +118,11 @@ def inferencer_kwargs(args) -> dict:
         weights=args.pose_checkpoint,
         device=args.device,
         det_model=args.det_config,
-        det_weights=args.det_checkpoint)
+        det_weights=args.det_checkpoint,
+        backend=args.backend,
+        onnx=args.onnx,
+        det_onnx=args.det_onnx,
+        num_threads=args.num_threads)
 
 
 def check_files(args) -> None:
