@@ -28,24 +28,44 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.write_line(line)
 
 
+#: what a rank prints when torch/gloo aborts it while the process group shuts
+#: down after a finished run (seen once in CI, never reproduced: 6 of 6 local
+#: reruns passed); the run's checkpoint is complete by then
+EXIT_ABORT = 'terminate called without an active exception'
+
+
 @pytest.fixture(scope='session')
 def demo_checkpoint(tmp_path_factory):
-    """(work_dir, checkpoint, log) of a 2-process torchrun CPU training run."""
-    cwd = tmp_path_factory.mktemp('dist_train')
-    _, log = run_tool([
-        'bash',
-        osp.join(TOOLS, 'dist_train.sh'), DEMO_CONFIG, PROCS, '--work-dir',
-        'work', '--auto-scale-lr', '--no-validate', '--cfg-options',
-        'train_cfg.max_epochs=1',
-        f'train_dataloader.dataset.indices={TRAIN_SAMPLES}',
-        f'train_dataloader.batch_size={TRAIN_BATCH}',
-        'default_hooks.checkpoint.interval=1',
-        'default_hooks.checkpoint.save_best=None', *fast_data('train')
-    ],
-                      cwd=str(cwd),
-                      log_name='dist_train.log',
-                      env=tool_env(PORT=free_port()))
-    work_dir = cwd / 'work'
+    """(work_dir, checkpoint, log) of a 2-process torchrun CPU training run.
+
+    A run whose rank aborts at exit with ``EXIT_ABORT`` after writing the
+    checkpoint is run once more (and said so in the summary); any other
+    failure, or a second abort, fails.
+    """
+    from local_slurm import NOTES
+    for attempt in (1, 2):
+        cwd = tmp_path_factory.mktemp('dist_train')
+        code, log = run_tool([
+            'bash',
+            osp.join(TOOLS, 'dist_train.sh'), DEMO_CONFIG, PROCS, '--work-dir',
+            'work', '--auto-scale-lr', '--no-validate', '--cfg-options',
+            'train_cfg.max_epochs=1',
+            f'train_dataloader.dataset.indices={TRAIN_SAMPLES}',
+            f'train_dataloader.batch_size={TRAIN_BATCH}',
+            'default_hooks.checkpoint.interval=1',
+            'default_hooks.checkpoint.save_best=None', *fast_data('train')
+        ],
+                             cwd=str(cwd),
+                             log_name='dist_train.log',
+                             env=tool_env(PORT=free_port()),
+                             check=attempt == 2)
+        work_dir = cwd / 'work'
+        if code == 0:
+            break
+        assert EXIT_ABORT in log and (work_dir / 'epoch_1.pth').is_file(), \
+            f'dist_train.sh exited with {code}:\n{log[-6000:]}'
+        NOTES.append('[dist train] a rank aborted at exit after the '
+                     'checkpoint was written (torch/gloo shutdown); ran again')
     return work_dir, work_dir / 'epoch_1.pth', log
 
 
