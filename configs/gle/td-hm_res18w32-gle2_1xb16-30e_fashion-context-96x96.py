@@ -4,8 +4,9 @@
 # (left is on the image right in a back view), where only global context
 # tells left from right at the cuffs and hems. Same model, recipe and
 # pipeline as the demo config
-# (td-hm_res18w32-gle2_1xb16-30e_fashion-demo-96x96.py), decoded plainly by
-# default; k is model.neck.num_modules (tools/analysis/ablation.py sweeps it).
+# (td-hm_res18w32-gle2_1xb16-30e_fashion-demo-96x96.py), pair-aware decoding
+# included; k is model.neck.num_modules (tools/analysis/ablation.py sweeps
+# it).
 # A CPU benchmark on synthetic data, not a paper result.
 # python tools/train.py
 # configs/gle/td-hm_res18w32-gle2_1xb16-30e_fashion-context-96x96.py
@@ -90,10 +91,11 @@ model = dict(
         stem_channels=(32, 32, 32, 64),
         deconv_out_channels=(32, 16, 16),
         loss=dict(type='KeypointMSELoss', use_target_weight=True),
-        # plain decoding by default, so that the benchmark measures the
-        # model; pair-aware decoding (docs/metrics.md) is the ablation's
-        # test-time variant: --cfg-options model.head.decoder.pair_aware=True
-        decoder=dict(type='PairAwareHeatmap', codec=codec, pair_aware=False)),
+        # pair-aware decoding (docs/metrics.md): never both landmarks of a
+        # left/right pair on one heatmap peak (a collapsed pair is wrong,
+        # whatever its NE); plain argmax with --cfg-options
+        # model.head.decoder.pair_aware=False (docs/ablation.md has both)
+        decoder=dict(type='PairAwareHeatmap', codec=codec, pair_aware=True)),
     test_cfg=dict(flip_test=True, flip_mode='heatmap', shift_heatmap=False))
 
 # data

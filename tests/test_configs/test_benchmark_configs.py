@@ -51,9 +51,8 @@ def test_shared_conventions(path):
 
 def test_context_config_is_the_demo_recipe_on_fld_data():
     demo, ctx = Config.fromfile(GLE_DEMO), Config.fromfile(GLE_CONTEXT)
-    # plain decoding by default: the pair-aware one is a test-time variant
-    assert ctx.model.head.decoder.pair_aware is False
-    ctx.model.head.decoder.pair_aware = demo.model.head.decoder.pair_aware
+    # pair-aware decoding by default, as in the demo config
+    assert ctx.model.head.decoder.pair_aware is True
     assert ctx.model == demo.model
     for key in ('optim_wrapper', 'param_scheduler', 'train_cfg', 'codec',
                 'randomness'):

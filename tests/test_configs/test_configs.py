@@ -76,15 +76,16 @@ PAIR_AWARE_OFF = 'model.head.decoder.pair_aware=False'
 @pytest.mark.parametrize('path', POSE_CONFIGS, ids=osp.basename)
 def test_left_right_metrics_and_pair_aware_switch(path):
     """Every config reports the LR/ rates and has the pair-aware decoding:
-    on in the demo config, off in the paper configs, one --cfg-options key
-    to flip it."""
+    on in the demo and context configs, off in the paper configs, one
+    --cfg-options key to flip it."""
     cfg = Config.fromfile(path)
     for evaluator in (cfg.val_evaluator, cfg.test_evaluator):
         assert evaluator.type == 'NormalizedError'
         assert evaluator.get('left_right', True) is True
     decoder = cfg.model.head.decoder
     assert decoder.type == 'PairAwareHeatmap' and decoder.codec == cfg.codec
-    assert decoder.pair_aware is ('fashion-demo' in osp.basename(path))
+    assert decoder.pair_aware is any(
+        s in osp.basename(path) for s in ('fashion-demo', 'fashion-context'))
 
     parser = argparse.ArgumentParser()
     parser.add_argument('--cfg-options', nargs='+', action=DictAction)

@@ -208,3 +208,19 @@ def test_rerun_skips_finished_runs_and_reports_failures(sweep):
     assert rc == 1 and 'training' not in out, out[-3000:]
     assert 'Traceback' not in out, out[-3000:]
     assert _table((cwd / 'abl' / 'ablation.md').read_text()) == rows
+
+    # --extra-metrics: more columns, read from the same test metrics
+    rc, out = _run([
+        CONFIG, '--num-modules', '0', '2', '-1', '--seeds', '1', '--work-dir',
+        'abl', '--baselines', BASELINE, '--variants', 'default=',
+        'noflip=model.test_cfg.flip_test=False', '--report-only',
+        '--extra-metrics', 'LR/correct', '--cfg-options', *TINY
+    ], str(cwd))
+    assert 'Traceback' not in out, out[-3000:]
+    extra = _table((cwd / 'abl' / 'ablation.md').read_text())
+    value = json.loads((runs / 'k2_s1' / 'test_noflip' /
+                        'metrics.json').read_text())['LR/correct']
+    assert _row(extra, 'k=2', 'noflip',
+                'all')['LR/correct'] == report.mean_std([value], 'rate')
+    assert re.fullmatch(r'\d\.\d{3}',
+                        _row(extra, 'k=2', 'noflip', 'all')['LR/correct'])

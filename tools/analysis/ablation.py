@@ -365,6 +365,13 @@ def parse_args(argv=None):
         default=[],
         help='KEY=VALUE options for every training and test')
     p.add_argument(
+        '--extra-metrics',
+        nargs='+',
+        default=[],
+        metavar='KEY',
+        help='more metric keys of the evaluator as table columns (rates, '
+        'e.g. LR/hem/collapsed LR/hem/swapped); the report only')
+    p.add_argument(
         '--jobs', type=int, default=1, help='runs in parallel (processes)')
     p.add_argument('--work-dir', default='work_dirs/ablation')
     p.add_argument(

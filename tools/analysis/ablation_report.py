@@ -272,7 +272,9 @@ def write_report(runs, results, args, command):
                     cells.setdefault((run.model, variant, subset),
                                      []).append(m)
 
-    header = ['model', 'variant', 'subset', 'n'] + [c for c, _, _ in COLUMNS
+    columns = COLUMNS + [(key, key, 'rate')
+                         for key in getattr(args, 'extra_metrics', [])]
+    header = ['model', 'variant', 'subset', 'n'] + [c for c, _, _ in columns
                                                     ] + ['train s']
     rows = [header]
     seeds = len(args.seeds)
@@ -286,7 +288,7 @@ def write_report(runs, results, args, command):
                 row = [model, variant, subset, f'{len(found)}/{seeds}']
                 row += [
                     mean_std([m.get(key) for m in found], kind)
-                    for _, key, kind in COLUMNS
+                    for _, key, kind in columns
                 ]
                 row.append(
                     mean_std(times.get(model, []), 's') if subset ==
