@@ -43,8 +43,9 @@ def same_hem_checkpoint(tmp_path_factory):
     """Random weights, except that the hem channels (6, 7) of the head's
     last layer are equal: the two hem heatmaps are the same map."""
     init_default_scope('mmpose')
-    import gle  # noqa: F401
     from mmpose.registry import MODELS
+
+    import gle  # noqa: F401
     torch.manual_seed(0)
     model = MODELS.build(Config.fromfile(CONFIG).model)
     final = model.head.final_layer
