@@ -59,7 +59,10 @@ def _compare(ours, ref, box_tol):
         (pred, drawn), (ref_pred, ref_drawn) = ours[name], ref[name]
         assert pred['image'] == name
         assert assert_same_result(pred, ref_pred, box_tol) > 0
-        assert differing_pixels(drawn, ref_drawn) < 0.005
+        # the drawings are JPEG files: one pixel drawn differently (a score
+        # label, a dot at a 1e-2 px other position) changes its 8 x 8 block
+        # (0.1% of these images each); a missing item or landmark, far more
+        assert differing_pixels(drawn, ref_drawn) < 0.02, name
 
 
 def test_detector_and_pose(tool, files, photos, tmp_path, capsys):

@@ -7,6 +7,8 @@ from typing import Optional
 from mmengine.config import Config
 from mmengine.logging import print_log
 
+from .backends import TorchClothingDetector, load_onnx_detector
+
 #: ``backend=`` values (``tools/infer.py --backend``)
 BACKENDS = ('pytorch', 'onnxruntime')
 #: ``det_model`` values that mean "no detector: the whole image"
@@ -112,3 +114,26 @@ def note_unused_checkpoint(weights: Optional[str], onnx_file: str,
          f', which was exported from {source}, not from this checkpoint'),
         logger='current',
         level=logging.INFO if same else logging.WARNING)
+
+
+def build_detector(det_model, det_weights: Optional[str],
+                   device: Optional[str], det_onnx: Optional[str],
+                   num_threads: Optional[int]):
+    """The clothing detector backend of ``FashionLandmarkInferencer``.
+
+    Returns:
+        None (no detector: ``det_model`` None or ``'whole_image'``), the
+        onnxruntime detector of ``det_onnx``, the PyTorch detector of a
+        config (checkpoint strictly checked, not ``DetInferencer``'s
+        non-strict loading), or ``det_model`` itself (a detector backend).
+    """
+    if det_onnx is not None:
+        return load_onnx_detector(det_onnx, num_threads)
+    if det_model is None or (isinstance(det_model, str)
+                             and det_model in WHOLE_IMAGE):
+        return None
+    if is_detector_config(det_model):
+        if isinstance(det_model, dict):
+            det_model = Config(dict(det_model))
+        return TorchClothingDetector(det_model, det_weights, device)
+    return det_model

@@ -27,10 +27,9 @@ from mmpose.apis.inferencers import Pose2DInferencer
 from mmpose.registry import INFERENCERS
 from mmpose.structures import PoseDataSample
 
-from .backend_options import (WHOLE_IMAGE, check_backend_args,
+from .backend_options import (build_detector, check_backend_args,
                               is_detector_config, note_unused_checkpoint)
-from .backends import (ONNXPoseEstimator, TorchClothingDetector,
-                       TorchHeatmapModel, load_onnx_detector)
+from .backends import ONNXPoseEstimator, TorchHeatmapModel
 from .box_input import boxes_of_input, check_given_boxes
 from .detections import choose_boxes
 from .drawing import (default_palette, draw_fashion_landmarks,
@@ -39,7 +38,7 @@ from .inputs import (InputError, check_not_overwritten, find_inputs,
                      image_records, list_records, load_input, open_video)
 from .model_init import init_pose_model
 from .results import sample_to_dict
-from .topdown_prediction import (image_sample, predict_crops,
+from .topdown_prediction import (crop_boxes, image_sample, predict_crops,
                                  predict_crops_numpy)
 from .video_outputs import VideoOutputs
 
@@ -58,14 +57,9 @@ class FashionLandmarkInferencer(Pose2DInferencer):
     JSON (docs/inference.md). Calling it yields one result per image (or
     video frame), as MMPose's inferencers do.
 
-    The pose model's forward (``heatmap_model``: normalised crops ->
-    heatmaps) and the detector (``detector``: image -> raw detections) are
-    replaceable backends (:mod:`gle.apis.backends`); cropping, flip test,
-    decoding, filtering and NMS are shared. ``backend='onnxruntime'`` runs
-    the models exported by tools/deployment/pytorch2onnx.py instead of the
-    checkpoints (docs/deployment.md): the config still gives the metainfo,
-    the test pipeline (in cv2/numpy), the flip test and the codec (in
-    numpy), and the same JSON and drawings come out.
+    The pose forward (``heatmap_model``) and the ``detector`` are
+    replaceable backends (:mod:`gle.apis.backends`; ``'onnxruntime'`` runs
+    the ONNX exports, docs/deployment.md); the rest is shared.
 
     Example::
 
@@ -222,29 +216,12 @@ class FashionLandmarkInferencer(Pose2DInferencer):
                        det_weights: Optional[str] = None,
                        det_cat_ids=None,
                        device: Optional[str] = None) -> None:
-        """``self.detector``: None (no detector), the PyTorch clothing
-        detector (checkpoint strictly checked, not ``DetInferencer``'s
-        non-strict loading), the onnxruntime one (``det_onnx``) or a given
-        detector backend."""
-        if self._onnx['det_onnx'] is not None:
-            self.detector = load_onnx_detector(self._onnx['det_onnx'],
-                                               self._onnx['threads'])
-        elif det_model is None or (isinstance(det_model, str)
-                                   and det_model in WHOLE_IMAGE):
-            self.detector = None
-        elif is_detector_config(det_model):
-            if isinstance(det_model, dict):
-                det_model = Config(dict(det_model))
-            self.detector = TorchClothingDetector(det_model, det_weights,
-                                                  device)
-        else:
-            self.detector = det_model
-        if det_cat_ids is None:
-            self.det_cat_ids = None
-        elif isinstance(det_cat_ids, int):
-            self.det_cat_ids = (det_cat_ids, )
-        else:
-            self.det_cat_ids = tuple(det_cat_ids)
+        """``self.detector`` (``build_detector``) and the labels kept."""
+        self.detector = build_detector(det_model, det_weights, device,
+                                       self._onnx['det_onnx'],
+                                       self._onnx['threads'])
+        self.det_cat_ids = None if det_cat_ids is None else tuple(
+            np.atleast_1d(det_cat_ids).tolist())
 
     # -------------------------------------------------------------- inputs
     def __call__(self,
@@ -407,20 +384,8 @@ class FashionLandmarkInferencer(Pose2DInferencer):
                                      bbox_thr, nms_thr, self.det_cat_ids,
                                      fallback_whole_image, warn_clipped)
         meta.update(box_source=source, ori_shape=image.shape[:2])
-        data_info = dict(
-            img=image, img_path=meta['img_path'], **self.model.dataset_meta)
-        crops = []
-        for box in boxes:
-            score = np.nan if box['det_score'] is None else box['det_score']
-            data = self.pipeline(
-                dict(
-                    data_info,
-                    bbox=np.array([box['bbox']], dtype=np.float32),
-                    bbox_score=np.array([score], dtype=np.float32)))
-            data['data_samples'].gt_instances.clothes_types = [
-                box['clothes_type']
-            ]
-            crops.append(data)
+        crops = crop_boxes(self.pipeline, image, meta['img_path'], boxes,
+                           self.model.dataset_meta)
         batch = self.collate_fn(crops) if crops else None
         return dict(batch=batch, meta=meta), image
 

@@ -22,6 +22,37 @@ from .results import present_slots
 
 
 @torch.no_grad()
+def crop_boxes(pipeline: Callable, image: np.ndarray, img_path: str,
+               boxes: List[dict], dataset_meta: dict) -> List[dict]:
+    """The test pipeline's packed crop of each box of one image.
+
+    Args:
+        pipeline (callable): The config's test pipeline (or its numpy
+            version).
+        image (np.ndarray): The image (H, W, 3), BGR.
+        img_path (str): Its path (for the data samples).
+        boxes (list[dict]): ``bbox`` (x1, y1, x2, y2), ``det_score`` (None
+            for given boxes) and ``clothes_type`` of each item.
+        dataset_meta (dict): The model's metainfo.
+
+    Returns:
+        list[dict]: ``inputs`` and ``data_samples`` per box; the clothes
+        type is in ``gt_instances.clothes_types``.
+    """
+    data_info = dict(img=image, img_path=img_path, **dataset_meta)
+    crops = []
+    for box in boxes:
+        score = np.nan if box['det_score'] is None else box['det_score']
+        data = pipeline(
+            dict(
+                data_info,
+                bbox=np.array([box['bbox']], dtype=np.float32),
+                bbox_score=np.array([score], dtype=np.float32)))
+        data['data_samples'].gt_instances.clothes_types = [box['clothes_type']]
+        crops.append(data)
+    return crops
+
+
 def predict_crops(model: nn.Module, heatmap_model: Callable,
                   batch: dict) -> List[PoseDataSample]:
     """One ``PoseDataSample`` per crop, keypoints in image pixels.
