@@ -1,134 +1,20 @@
 # MMPose's stock top-down heatmap baseline (SimpleBaseline: ResNet +
-# HeatmapHead deconvolutions, MSRAHeatmap Gaussian targets at stride 4), as in
-# mmpose's fashion_2d_keypoint/topdown_heatmap/deepfashion configs, sized for
-# CPU like the GLE demo: ResNet-18 from random init (no download), 96x96
-# input, 24x24 heatmaps, batch 16, 30 epochs, on the bundled view-dependent
-# synthetic set (demo/data/fashion_context, FLD raw format, read by the real
-# FLDDataset loader) and scored with the same NormalizedError. MMPose's
-# recipe otherwise: GetBBoxCenterScale (padding 1.25), RandomFlip,
-# RandomBBoxTransform, TopdownAffine (keeps the aspect ratio), Adam 5e-4,
-# lr x0.1 at 80% and 93% of the schedule, flip test with the stride-4 heatmap
-# shift. The baseline row of tools/analysis/ablation.py; compare with
+# HeatmapHead deconvolutions, MSRAHeatmap Gaussian targets at stride 4) on the
+# bundled view-dependent synthetic set (demo/data/fashion_context, FLD raw
+# format, read by the real FLDDataset loader), scored with the same
+# NormalizedError. Model, recipe and pipeline are those of
+# td-hm_res18_1xb16-30e_fashion-demo-96x96.py (inherited: only the data
+# differs). The baseline row of tools/analysis/ablation.py; compare with
 # configs/gle/td-hm_res18w32-gle2_1xb16-30e_fashion-context-96x96.py.
 # python tools/train.py
 # configs/baselines/td-hm_res18_1xb16-30e_fashion-context-96x96.py
-_base_ = [
-    'mmpose::_base_/default_runtime.py',
-    '../_base_/datasets/gle_fashion_meta_keys.py',
-]
-custom_imports = dict(imports=['gle'], allow_failed_imports=False)
-default_scope = 'mmpose'
-
-# runtime
-train_cfg = dict(by_epoch=True, max_epochs=30, val_interval=5)
-randomness = dict(seed=1234)
-optim_wrapper = dict(optimizer=dict(type='Adam', lr=5e-4))
-# mmpose: 500 warm-up iterations of ~34k and milestones [170, 200] of 210
-# epochs; here the same shape on a 30-epoch schedule
-param_scheduler = [
-    dict(type='LinearLR', begin=0, end=50, start_factor=0.001, by_epoch=False),
-    dict(
-        type='MultiStepLR',
-        milestones=[24, 28],
-        gamma=0.1,
-        by_epoch=True,
-        begin=0,
-        end=30),
-]
-auto_scale_lr = dict(base_batch_size=16)
-# AtomicCheckpointHook (gle.engine): atomic checkpoint writes (resumable
-# after a kill, docs/cluster.md). SafeCheckpointLoadingHook: torch's
-# weights-only loading of mmengine checkpoints (docs/security.md).
-default_hooks = dict(
-    safe_loading=dict(type='SafeCheckpointLoadingHook'),
-    input_size_check=dict(type='InputSizeCheckHook'),
-    logger=dict(type='LoggerHook', interval=10),
-    checkpoint=dict(
-        type='AtomicCheckpointHook',
-        interval=5,
-        max_keep_ckpts=2,
-        save_best='NE',
-        rule='less'))
-
-# codec settings: mmpose's MSRAHeatmap, heatmap at 1/4 of the input
-codec = dict(
-    type='MSRAHeatmap', input_size=(96, 96), heatmap_size=(24, 24), sigma=2)
-model = dict(
-    type='TopdownPoseEstimator',
-    data_preprocessor=dict(
-        type='PoseDataPreprocessor',
-        mean=[123.675, 116.28, 103.53],
-        std=[58.395, 57.12, 57.375],
-        bgr_to_rgb=True),
-    backbone=dict(type='ResNet', depth=18, init_cfg=None),
-    head=dict(
-        type='HeatmapHead',
-        in_channels=512,
-        out_channels=8,
-        loss=dict(type='KeypointMSELoss', use_target_weight=True),
-        # MMPose's decoding (pair_aware=False decodes exactly as the wrapped
-        # codec); the switch is there so that the ablation's pair-aware
-        # variant (model.head.decoder.pair_aware=True) applies to every row
-        decoder=dict(type='PairAwareHeatmap', codec=codec, pair_aware=False)),
-    test_cfg=dict(flip_test=True, flip_mode='heatmap', shift_heatmap=True))
+_base_ = ['./td-hm_res18_1xb16-30e_fashion-demo-96x96.py']
 
 # data
 dataset_type = 'FLDDataset'
-data_mode = 'topdown'
 # resolved from this file's folder, so the config runs from any working
 # directory
 data_root = '{{ fileDirname }}/../../demo/data/fashion_context/'
-train_pipeline = [
-    dict(type='LoadImage'),
-    dict(type='GetBBoxCenterScale'),
-    dict(type='RandomFlip', direction='horizontal'),
-    dict(type='RandomBBoxTransform'),
-    dict(type='TopdownAffine', input_size=codec['input_size']),
-    dict(type='GenerateTarget', encoder=codec),
-    dict(type='PackPoseInputs', meta_keys={{_base_.fashion_meta_keys}}),
-]
-val_pipeline = [
-    dict(type='LoadImage'),
-    dict(type='GetBBoxCenterScale'),
-    dict(type='TopdownAffine', input_size=codec['input_size']),
-    dict(type='PackPoseInputs', meta_keys={{_base_.fashion_meta_keys}}),
-]
-train_dataloader = dict(
-    batch_size=16,
-    num_workers=2,
-    persistent_workers=True,
-    sampler=dict(type='DefaultSampler', shuffle=True),
-    dataset=dict(
-        type=dataset_type,
-        data_root=data_root,
-        data_mode=data_mode,
-        split='train',
-        pipeline=train_pipeline))
-val_dataloader = dict(
-    batch_size=16,
-    num_workers=2,
-    persistent_workers=True,
-    drop_last=False,
-    sampler=dict(type='DefaultSampler', shuffle=False, round_up=False),
-    dataset=dict(
-        type=dataset_type,
-        data_root=data_root,
-        data_mode=data_mode,
-        split='val',
-        test_mode=True,
-        pipeline=val_pipeline))
-test_dataloader = dict(
-    batch_size=16,
-    num_workers=2,
-    persistent_workers=True,
-    drop_last=False,
-    sampler=dict(type='DefaultSampler', shuffle=False, round_up=False),
-    dataset=dict(
-        type=dataset_type,
-        data_root=data_root,
-        data_mode=data_mode,
-        split='test',
-        test_mode=True,
-        pipeline=val_pipeline))
-val_evaluator = dict(type='NormalizedError')
-test_evaluator = val_evaluator
+train_dataloader = dict(dataset=dict(type=dataset_type, data_root=data_root))
+val_dataloader = dict(dataset=dict(type=dataset_type, data_root=data_root))
+test_dataloader = dict(dataset=dict(type=dataset_type, data_root=data_root))

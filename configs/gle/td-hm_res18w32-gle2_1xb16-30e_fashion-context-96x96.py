@@ -4,161 +4,21 @@
 # (left is on the image right in a back view), where only global context
 # tells left from right at the cuffs and hems. Same model, recipe and
 # pipeline as the demo config
-# (td-hm_res18w32-gle2_1xb16-30e_fashion-demo-96x96.py), pair-aware decoding
-# included; k is model.neck.num_modules (tools/analysis/ablation.py sweeps
-# it).
+# (td-hm_res18w32-gle2_1xb16-30e_fashion-demo-96x96.py, inherited: only the
+# data differs), pair-aware decoding included (a collapsed pair is wrong,
+# whatever its NE; plain argmax with --cfg-options
+# model.head.decoder.pair_aware=False, docs/ablation.md has both); k is
+# model.neck.num_modules (tools/analysis/ablation.py sweeps it).
 # A CPU benchmark on synthetic data, not a paper result.
 # python tools/train.py
 # configs/gle/td-hm_res18w32-gle2_1xb16-30e_fashion-context-96x96.py
-_base_ = [
-    'mmpose::_base_/default_runtime.py',
-    '../_base_/datasets/gle_fashion_meta_keys.py',
-]
-custom_imports = dict(imports=['gle'], allow_failed_imports=False)
-default_scope = 'mmpose'
-# TensorBoard (configs/gle/README.md): one line here,
-# visualizer = dict(vis_backends=[dict(type='LocalVisBackend'),
-#                                 dict(type='TensorboardVisBackend')])
-# or on the command line:
-# --cfg-options visualizer.vis_backends.0.type=TensorboardVisBackend
-
-# runtime
-train_cfg = dict(by_epoch=True, max_epochs=30, val_interval=5)
-randomness = dict(seed=1234)
-optim_wrapper = dict(optimizer=dict(type='Adam', lr=1e-3, weight_decay=0.))
-param_scheduler = [
-    dict(type='LinearLR', begin=0, end=50, start_factor=0.01, by_epoch=False),
-    dict(
-        type='MultiStepLR',
-        milestones=[20, 26],
-        gamma=0.1,
-        by_epoch=True,
-        begin=0,
-        end=30),
-]
-auto_scale_lr = dict(base_batch_size=16)
-# AtomicCheckpointHook (gle.engine): checkpoints and last_checkpoint are
-# replaced atomically, so a run killed while saving still resumes
-# (docs/cluster.md). SafeCheckpointLoadingHook: torch's weights-only loading
-# of mmengine checkpoints during the run (docs/security.md).
-default_hooks = dict(
-    safe_loading=dict(type='SafeCheckpointLoadingHook'),
-    input_size_check=dict(type='InputSizeCheckHook'),
-    logger=dict(type='LoggerHook', interval=10),
-    checkpoint=dict(
-        type='AtomicCheckpointHook',
-        interval=5,
-        max_keep_ckpts=2,
-        save_best='NE',
-        rule='less'))
-
-# the authors' target, exp(-d / tau) (ExpDistanceHeatmap), with tau scaled from
-# 16 px at 224 to 96 px input; its long tails give every landmark a gradient
-# from the first iteration (with a narrow Gaussian this small model learned the
-# corner landmarks late)
-codec = dict(
-    type='ExpDistanceHeatmap',
-    input_size=(96, 96),
-    heatmap_size=(96, 96),
-    tau=7.0)
-model = dict(
-    type='TopdownPoseEstimator',
-    data_preprocessor=dict(
-        type='PoseDataPreprocessor',
-        mean=[123.675, 116.28, 103.53],
-        std=[58.395, 57.12, 57.375],
-        bgr_to_rgb=True),
-    backbone=dict(
-        type='ResNet',
-        depth=18,
-        stem_channels=32,
-        base_channels=32,
-        num_stages=2,
-        strides=(1, 2),
-        dilations=(1, 1),
-        out_indices=(1, ),
-        init_cfg=None),
-    neck=dict(
-        type='GLENeck',
-        in_channels=64,
-        inter_channels=32,
-        num_modules=2,  # 0 = the no-GLE baseline
-        attention_impl='sdpa'),
-    head=dict(
-        type='FullResHeatmapHead',
-        in_channels=64,
-        out_channels=8,
-        stem_channels=(32, 32, 32, 64),
-        deconv_out_channels=(32, 16, 16),
-        loss=dict(type='KeypointMSELoss', use_target_weight=True),
-        # pair-aware decoding (docs/metrics.md): never both landmarks of a
-        # left/right pair on one heatmap peak (a collapsed pair is wrong,
-        # whatever its NE); plain argmax with --cfg-options
-        # model.head.decoder.pair_aware=False (docs/ablation.md has both)
-        decoder=dict(type='PairAwareHeatmap', codec=codec, pair_aware=True)),
-    test_cfg=dict(flip_test=True, flip_mode='heatmap', shift_heatmap=False))
+_base_ = ['./td-hm_res18w32-gle2_1xb16-30e_fashion-demo-96x96.py']
 
 # data
 dataset_type = 'FLDDataset'
-data_mode = 'topdown'
 # resolved from this file's folder, so the config runs from any working
 # directory
 data_root = '{{ fileDirname }}/../../demo/data/fashion_context/'
-# The box is enlarged by 20% (still stretched to a square input). With the
-# paper's tight crop (padding=1.0) landmarks on the garment's bottom/right
-# boundary (hems) sit on or past the crop edge and this small from-scratch
-# model learned them poorly in 30 epochs: val NE .1015 (hems .31/.37) vs .0439
-# with padding=1.2, same seed and schedule.
-train_pipeline = [
-    dict(type='LoadImage'),
-    dict(type='GetBBoxCenterScale', padding=1.2),
-    dict(type='RandomFlip', direction='horizontal'),
-    dict(type='TopdownStretchAffine', input_size=codec['input_size']),
-    dict(type='GenerateTarget', encoder=codec),
-    dict(type='PackPoseInputs', meta_keys={{_base_.fashion_meta_keys}}),
-]
-val_pipeline = [
-    dict(type='LoadImage'),
-    dict(type='GetBBoxCenterScale', padding=1.2),
-    dict(type='TopdownStretchAffine', input_size=codec['input_size']),
-    dict(type='PackPoseInputs', meta_keys={{_base_.fashion_meta_keys}}),
-]
-train_dataloader = dict(
-    batch_size=16,
-    num_workers=2,
-    persistent_workers=True,
-    sampler=dict(type='DefaultSampler', shuffle=True),
-    dataset=dict(
-        type=dataset_type,
-        data_root=data_root,
-        data_mode=data_mode,
-        split='train',
-        pipeline=train_pipeline))
-val_dataloader = dict(
-    batch_size=16,
-    num_workers=2,
-    persistent_workers=True,
-    drop_last=False,
-    sampler=dict(type='DefaultSampler', shuffle=False, round_up=False),
-    dataset=dict(
-        type=dataset_type,
-        data_root=data_root,
-        data_mode=data_mode,
-        split='val',
-        test_mode=True,
-        pipeline=val_pipeline))
-test_dataloader = dict(
-    batch_size=16,
-    num_workers=2,
-    persistent_workers=True,
-    drop_last=False,
-    sampler=dict(type='DefaultSampler', shuffle=False, round_up=False),
-    dataset=dict(
-        type=dataset_type,
-        data_root=data_root,
-        data_mode=data_mode,
-        split='test',
-        test_mode=True,
-        pipeline=val_pipeline))
-val_evaluator = dict(type='NormalizedError')
-test_evaluator = val_evaluator
+train_dataloader = dict(dataset=dict(type=dataset_type, data_root=data_root))
+val_dataloader = dict(dataset=dict(type=dataset_type, data_root=data_root))
+test_dataloader = dict(dataset=dict(type=dataset_type, data_root=data_root))
