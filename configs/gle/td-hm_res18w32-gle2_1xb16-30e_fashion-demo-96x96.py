@@ -9,20 +9,14 @@
 # python tools/train.py
 # configs/gle/td-hm_res18w32-gle2_1xb16-30e_fashion-demo-96x96.py
 _base_ = [
-    'mmpose::_base_/default_runtime.py',
+    '../_base_/default_runtime.py',
     '../_base_/datasets/gle_fashion_meta_keys.py',
 ]
 custom_imports = dict(imports=['gle'], allow_failed_imports=False)
 default_scope = 'mmpose'
-# TensorBoard (configs/gle/README.md): one line here,
-# visualizer = dict(vis_backends=[dict(type='LocalVisBackend'),
-#                                 dict(type='TensorboardVisBackend')])
-# or on the command line:
-# --cfg-options visualizer.vis_backends.0.type=TensorboardVisBackend
 
 # runtime
 train_cfg = dict(by_epoch=True, max_epochs=30, val_interval=5)
-randomness = dict(seed=1234)
 optim_wrapper = dict(optimizer=dict(type='Adam', lr=1e-3, weight_decay=0.))
 param_scheduler = [
     dict(type='LinearLR', begin=0, end=50, start_factor=0.01, by_epoch=False),
@@ -35,20 +29,9 @@ param_scheduler = [
         end=30),
 ]
 auto_scale_lr = dict(base_batch_size=16)
-# AtomicCheckpointHook (gle.engine): checkpoints and last_checkpoint are
-# replaced atomically, so a run killed while saving still resumes
-# (docs/cluster.md). SafeCheckpointLoadingHook: torch's weights-only loading
-# of mmengine checkpoints during the run (docs/security.md).
+# the base's AtomicCheckpointHook keeps the best NE
 default_hooks = dict(
-    safe_loading=dict(type='SafeCheckpointLoadingHook'),
-    input_size_check=dict(type='InputSizeCheckHook'),
-    logger=dict(type='LoggerHook', interval=10),
-    checkpoint=dict(
-        type='AtomicCheckpointHook',
-        interval=5,
-        max_keep_ckpts=2,
-        save_best='NE',
-        rule='less'))
+    logger=dict(interval=10), checkpoint=dict(interval=5, max_keep_ckpts=2))
 
 # the authors' target, exp(-d / tau) (ExpDistanceHeatmap), with tau scaled from
 # 16 px at 224 to 96 px input; its long tails give every landmark a gradient
@@ -157,5 +140,3 @@ test_dataloader = dict(
         split='test',
         test_mode=True,
         pipeline=val_pipeline))
-val_evaluator = dict(type='NormalizedError')
-test_evaluator = val_evaluator

@@ -10,21 +10,15 @@
 # authors' exp(-d/16) target is `ExpDistanceHeatmap` (see the base model
 # config).
 _base_ = [
-    'mmpose::_base_/default_runtime.py',
+    '../_base_/default_runtime.py',
     '../_base_/models/td-hm_vgg16-gle_fullres.py',
     '../_base_/datasets/gle_fashion_meta_keys.py',
 ]
 custom_imports = dict(imports=['gle'], allow_failed_imports=False)
 default_scope = 'mmpose'
-# TensorBoard (configs/gle/README.md): one line here,
-# visualizer = dict(vis_backends=[dict(type='LocalVisBackend'),
-#                                 dict(type='TensorboardVisBackend')])
-# or on the command line:
-# --cfg-options visualizer.vis_backends.0.type=TensorboardVisBackend
 
 # runtime
 train_cfg = dict(by_epoch=True, max_epochs=30, val_interval=1)
-randomness = dict(seed=1234)
 optim_wrapper = dict(optimizer=dict(type='Adam', lr=1e-4, weight_decay=0.))
 param_scheduler = [
     dict(
@@ -32,20 +26,9 @@ param_scheduler = [
 ]
 # --auto-scale-lr scales lr by (number of GPUs x batch per GPU) / 50
 auto_scale_lr = dict(base_batch_size=50)
-# AtomicCheckpointHook (gle.engine): checkpoints and last_checkpoint are
-# replaced atomically, so a run killed while saving still resumes
-# (docs/cluster.md). SafeCheckpointLoadingHook: torch's weights-only loading
-# of mmengine checkpoints during the run (docs/security.md).
+# the base's AtomicCheckpointHook keeps the best NE
 default_hooks = dict(
-    safe_loading=dict(type='SafeCheckpointLoadingHook'),
-    input_size_check=dict(type='InputSizeCheckHook'),
-    logger=dict(type='LoggerHook', interval=100),
-    checkpoint=dict(
-        type='AtomicCheckpointHook',
-        interval=1,
-        max_keep_ckpts=3,
-        save_best='NE',
-        rule='less'))
+    logger=dict(interval=100), checkpoint=dict(interval=1, max_keep_ckpts=3))
 
 # ImageNet-pretrained VGG-16: torchvision's file (vgg16-397923af.pth) or the
 # mmcls VGG-16 checkpoint (add prefix='backbone.'); put it under checkpoints/
@@ -118,6 +101,3 @@ test_dataloader = dict(
         split='test',
         test_mode=True,
         pipeline=val_pipeline))
-
-val_evaluator = dict(type='NormalizedError')
-test_evaluator = val_evaluator
