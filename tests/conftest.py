@@ -7,7 +7,8 @@ from mmengine.registry import DefaultScope
 
 HERE = osp.dirname(osp.abspath(__file__))
 # shared test helpers (random checkpoints, raw-tree writers) import by name
-for helpers in ('test_apis', 'test_datasets', 'test_deployment', 'test_utils'):
+for helpers in ('test_apis', 'test_datasets', 'test_deployment', 'test_tools',
+                'test_utils'):
     sys.path.insert(0, osp.join(HERE, helpers))
 
 

@@ -17,6 +17,7 @@ import pytest
 from image_files import png_header
 from random_checkpoints import (DET_CONFIG, POSE_CONFIG, SAMPLE_DIR,
                                 SAMPLE_IMAGES, save_random_checkpoints)
+from script_loading import load_script
 from web_demo_utils import (APP, NOTES, REPO, DemoServer, OutboundRecorder,
                             ensure_chromium, requested_urls, start_chromium)
 
@@ -341,11 +342,7 @@ def test_start_up_errors_stop_the_app_on_the_command_line(checkpoints):
 
 def load_app():
     """demo/app.py as a module (it is a script, not part of ``gle``)."""
-    import importlib.util
-    spec = importlib.util.spec_from_file_location('gle_demo_app', APP)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script(APP, 'gle_demo_app')
 
 
 def test_without_a_detector_every_photo_is_one_item(checkpoints, tmp_path):

@@ -1,19 +1,16 @@
 """Exports shared by the deployment tests: each model is exported once per
 session, through tools/deployment/pytorch2onnx.py's ``main``."""
-import importlib.util
 import os.path as osp
 
 import pytest
 from deploy_checkpoints import REPO, save_det_checkpoint, save_pose_checkpoint
+from script_loading import load_script
 
 TOOL = osp.join(REPO, 'tools', 'deployment', 'pytorch2onnx.py')
 
 
 def load_tool():
-    spec = importlib.util.spec_from_file_location('pytorch2onnx', TOOL)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script(TOOL, 'pytorch2onnx')
 
 
 def cfg_option_args(options) -> list:

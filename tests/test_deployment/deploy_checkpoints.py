@@ -1,8 +1,8 @@
 """Random-weight checkpoints for the export / onnxruntime parity tests."""
-import importlib.util
 import os.path as osp
 
 import torch
+from script_loading import load_script
 from torch.nn.modules.batchnorm import _BatchNorm
 
 from gle.utils import safe_checkpoint_loading
@@ -27,10 +27,7 @@ HEATMAP_GAIN = 500.
 def _save_init_checkpoint():
     """tools/misc/save_init_checkpoint.py as a module (run in-process)."""
     path = osp.join(REPO, 'tools', 'misc', 'save_init_checkpoint.py')
-    spec = importlib.util.spec_from_file_location('save_init_checkpoint', path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script(path, 'save_init_checkpoint')
 
 
 def small_input_options(size: int) -> dict:

@@ -1,23 +1,20 @@
 """demo/app.py with ``--backend onnxruntime``: the page's answer from the ONNX
 exports is the PyTorch backend's (same landmarks within the parity
 tolerances), and the backend options are checked like tools/infer.py's."""
-import importlib.util
 import os.path as osp
 
 import numpy as np
 import pytest
 from backend_parity import BOX_TOL, IMAGES, assert_same_result
 from deploy_checkpoints import DEMO_CONFIG, DET_CONFIG, REPO
+from script_loading import load_script
 
 APP = osp.join(REPO, 'demo', 'app.py')
 
 
 @pytest.fixture(scope='module')
 def app():
-    spec = importlib.util.spec_from_file_location('gle_demo_app', APP)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script(APP, 'gle_demo_app')
 
 
 def _box_of(item):

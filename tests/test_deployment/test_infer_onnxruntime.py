@@ -1,6 +1,5 @@
 """tools/infer.py --backend onnxruntime end to end: the JSON files and
 drawings of the PyTorch backend, from the ONNX exports."""
-import importlib.util
 import json
 import os.path as osp
 import shutil
@@ -10,6 +9,7 @@ import pytest
 from backend_parity import (BOX_TOL, IMAGES, assert_same_result,
                             differing_pixels)
 from deploy_checkpoints import DEMO_CONFIG, DET_CONFIG, PAPER_K2, REPO
+from script_loading import load_script
 
 TOOL = osp.join(REPO, 'tools', 'infer.py')
 # where each test image goes in the input folder
@@ -19,10 +19,7 @@ NAMES = ('img_00000128.jpg', 'img_00000132.jpg', 'demo/dress_1.jpg',
 
 @pytest.fixture(scope='module')
 def tool():
-    spec = importlib.util.spec_from_file_location('infer_tool', TOOL)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script(TOOL, 'infer_tool')
 
 
 @pytest.fixture(scope='module')

@@ -2,7 +2,6 @@
 tiny setting (2 k values x 2 seeds, 2 one-iteration epochs), then a rerun
 that must skip the finished runs, add a baseline and a test-time variant,
 and report a failing run."""
-import importlib.util
 import json
 import os
 import os.path as osp
@@ -12,6 +11,7 @@ import sys
 
 import cv2
 import pytest
+from script_loading import load_script
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 TOOL = osp.join(REPO, 'tools', 'analysis', 'ablation.py')
@@ -31,11 +31,7 @@ TINY = [
 
 
 def _load(name):
-    spec = importlib.util.spec_from_file_location(
-        name, osp.join(REPO, 'tools', 'analysis', f'{name}.py'))
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+    return load_script(osp.join(REPO, 'tools', 'analysis', f'{name}.py'), name)
 
 
 ablation = _load('ablation')

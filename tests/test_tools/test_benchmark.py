@@ -1,11 +1,11 @@
 """tools/analysis/benchmark.py: runs end to end on tiny sizes and writes every
 part. Not timed: numbers are not checked (tests/test_benchmark checks what
 the measurements rest on)."""
-import importlib.util
 import json
 import os.path as osp
 
 import pytest
+from script_loading import load_script
 
 from gle.benchmark import PAPER_CONFIGS
 
@@ -14,10 +14,7 @@ SCRIPT = osp.join(REPO_ROOT, 'tools', 'analysis', 'benchmark.py')
 
 
 def _load_module():
-    spec = importlib.util.spec_from_file_location('gle_benchmark', SCRIPT)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+    return load_script(SCRIPT, 'gle_benchmark')
 
 
 bench = _load_module()

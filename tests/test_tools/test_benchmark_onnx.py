@@ -1,11 +1,11 @@
 """tools/analysis/benchmark_onnx.py end to end on tiny sizes: the tables and
 the JSON are written, both runtimes are timed, the interleaved timer
 alternates its order. Not timed: speeds are not checked."""
-import importlib.util
 import json
 import os.path as osp
 
 import pytest
+from script_loading import load_script
 
 REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 SCRIPT = osp.join(REPO_ROOT, 'tools', 'analysis', 'benchmark_onnx.py')
@@ -13,10 +13,7 @@ SCRIPT = osp.join(REPO_ROOT, 'tools', 'analysis', 'benchmark_onnx.py')
 
 @pytest.fixture(scope='module')
 def bench():
-    spec = importlib.util.spec_from_file_location('benchmark_onnx', SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script(SCRIPT, 'benchmark_onnx')
 
 
 def test_tiny_speed_run(bench, tmp_path):

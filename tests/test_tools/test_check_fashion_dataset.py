@@ -1,11 +1,11 @@
 """tools/misc/check_fashion_dataset.py on clean and broken trees."""
-import importlib.util
 import os.path as osp
 
 import pytest
 from fashion_tree_utils import (DFC_BBOXES, DFC_LANDMARKS, DFC_PARTITION,
                                 FLD_BBOXES, FLD_LANDMARKS, FLD_PARTITION,
                                 write_images, write_tree)
+from script_loading import load_script
 
 HERE = osp.dirname(osp.abspath(__file__))
 TOOL = osp.join(HERE, '..', '..', 'tools', 'misc', 'check_fashion_dataset.py')
@@ -13,11 +13,7 @@ TOOL = osp.join(HERE, '..', '..', 'tools', 'misc', 'check_fashion_dataset.py')
 
 @pytest.fixture(scope='module')
 def checker():
-    spec = importlib.util.spec_from_file_location('check_fashion_dataset',
-                                                  TOOL)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script(TOOL, 'check_fashion_dataset')
 
 
 def _names(rows):

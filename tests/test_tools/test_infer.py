@@ -1,5 +1,4 @@
 """tools/infer.py on the real photos and on a short video, random weights."""
-import importlib.util
 import json
 import os.path as osp
 import shutil
@@ -10,6 +9,7 @@ import pytest
 from log_capture import mmengine_messages
 from random_checkpoints import (DET_CONFIG, POSE_CONFIG, SAMPLE_DIR,
                                 SAMPLE_IMAGES, save_random_checkpoints)
+from script_loading import load_script
 
 HERE = osp.dirname(osp.abspath(__file__))
 TOOL = osp.join(HERE, '..', '..', 'tools', 'infer.py')
@@ -17,10 +17,7 @@ TOOL = osp.join(HERE, '..', '..', 'tools', 'infer.py')
 
 @pytest.fixture(scope='module')
 def tool():
-    spec = importlib.util.spec_from_file_location('infer_tool', TOOL)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script(TOOL, 'infer_tool')
 
 
 @pytest.fixture(scope='module')

@@ -1,6 +1,5 @@
 """Tests for tools/dataset_converters/make_context_fashion_data.py (the
 view-dependent synthetic set in the FLD format)."""
-import importlib.util
 import math
 import os.path as osp
 
@@ -9,6 +8,7 @@ import numpy as np
 import pytest
 from mmpose.datasets.transforms import (GetBBoxCenterScale, LoadImage,
                                         RandomFlip)
+from script_loading import load_script
 
 from gle.datasets import FLDDataset
 
@@ -22,11 +22,7 @@ SLEEVE_AND_HEM = {1: (2, 3, 4, 5), 2: (2, 3), 3: (2, 3, 6, 7)}
 
 
 def _load_module():
-    spec = importlib.util.spec_from_file_location('make_context_fashion_data',
-                                                  SCRIPT)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+    return load_script(SCRIPT, 'make_context_fashion_data')
 
 
 gen = _load_module()

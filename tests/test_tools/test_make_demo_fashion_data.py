@@ -1,10 +1,10 @@
 """Tests for tools/dataset_converters/make_demo_fashion_data.py (synthetic demo
 data)."""
-import importlib.util
 import os.path as osp
 
 import cv2
 import pytest
+from script_loading import load_script
 
 REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 SCRIPT = osp.join(REPO_ROOT, 'tools', 'dataset_converters',
@@ -15,11 +15,7 @@ NUM_LANDMARKS = {1: 6, 2: 4, 3: 8}
 
 
 def _load_module():
-    spec = importlib.util.spec_from_file_location('make_demo_fashion_data',
-                                                  SCRIPT)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+    return load_script(SCRIPT, 'make_demo_fashion_data')
 
 
 gen = _load_module()

@@ -1,6 +1,5 @@
 """tools/analysis/pair_heatmaps.py: the channel difference, and the tool on a
 model whose two hem channels are made the same map."""
-import importlib.util
 import json
 import os.path as osp
 
@@ -10,16 +9,15 @@ import torch
 from mmengine.config import Config
 from mmengine.registry import init_default_scope
 from mmengine.runner import save_checkpoint
+from script_loading import load_script
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 CONFIG = osp.join(REPO, 'configs', 'gle',
                   'td-hm_res18w32-gle2_1xb16-30e_fashion-context-96x96.py')
 FEW = ['test_dataloader.dataset.indices=12']
 
-spec = importlib.util.spec_from_file_location(
-    'pair_heatmaps', osp.join(REPO, 'tools', 'analysis', 'pair_heatmaps.py'))
-tool = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(tool)
+tool = load_script(
+    osp.join(REPO, 'tools', 'analysis', 'pair_heatmaps.py'), 'pair_heatmaps')
 
 
 def test_channel_difference():

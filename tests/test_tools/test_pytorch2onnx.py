@@ -1,7 +1,6 @@
 """tools/deployment/pytorch2onnx.py: the TorchScript route, --opset and
 --verify, and the errors for wrong configs and checkpoints (the dynamo
 route of every config is exercised by tests/test_deployment)."""
-import importlib.util
 import os.path as osp
 
 import numpy as np
@@ -10,6 +9,7 @@ import pytest
 import torch
 from deploy_checkpoints import (DEMO_CONFIG, DET_CONFIG, REPO,
                                 save_det_checkpoint, save_pose_checkpoint)
+from script_loading import load_script
 
 from gle.deployment import ONNXPoseModel, load_pose_model
 
@@ -18,10 +18,7 @@ TOOL = osp.join(REPO, 'tools', 'deployment', 'pytorch2onnx.py')
 
 @pytest.fixture(scope='module')
 def tool():
-    spec = importlib.util.spec_from_file_location('pytorch2onnx', TOOL)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script(TOOL, 'pytorch2onnx')
 
 
 @pytest.fixture(scope='module')

@@ -1,6 +1,5 @@
 """tools/test.py refuses checkpoints of another architecture and files that
 are not checkpoints, naming the file, the keys and the likely cause."""
-import importlib.util
 import os.path as osp
 import pickle
 import zipfile
@@ -10,6 +9,7 @@ import torch
 from mmengine.config import Config
 from mmengine.registry import init_default_scope
 from mmpose.registry import MODELS
+from script_loading import load_script
 
 from gle.apis import CheckpointMismatchError
 
@@ -22,10 +22,7 @@ K0 = ['model.neck.num_modules=0']
 
 @pytest.fixture(scope='module')
 def test_tool():
-    spec = importlib.util.spec_from_file_location('gle_test_tool', TOOL)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script(TOOL, 'gle_test_tool')
 
 
 def _random_checkpoint(path, num_modules):

@@ -1,9 +1,10 @@
 """tools/analysis/time_pair_decoding.py runs end to end (demo config, one
 iteration) and its worst case really splits every pair. Not timed: numbers
 are not checked."""
-import importlib.util
 import json
 import os.path as osp
+
+from script_loading import load_script
 
 REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 SCRIPT = osp.join(REPO_ROOT, 'tools', 'analysis', 'time_pair_decoding.py')
@@ -11,10 +12,7 @@ DEMO = 'configs/gle/td-hm_res18w32-gle2_1xb16-30e_fashion-demo-96x96.py'
 
 
 def _load_module():
-    spec = importlib.util.spec_from_file_location('gle_time_pairs', SCRIPT)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+    return load_script(SCRIPT, 'gle_time_pairs')
 
 
 def test_demo_run(tmp_path, capsys):

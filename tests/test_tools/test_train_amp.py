@@ -1,9 +1,9 @@
 """tools/train.py --amp turns the paper configs' optimizer into
 AmpOptimWrapper."""
-import importlib.util
 import os.path as osp
 
 from mmengine.config import Config
+from script_loading import load_script
 
 REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 PAPER = osp.join(REPO_ROOT, 'configs', 'gle',
@@ -14,11 +14,7 @@ FAST = osp.join(
 
 
 def _train_module():
-    spec = importlib.util.spec_from_file_location(
-        'gle_train', osp.join(REPO_ROOT, 'tools', 'train.py'))
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+    return load_script(osp.join(REPO_ROOT, 'tools', 'train.py'), 'gle_train')
 
 
 def _merged(config, *argv):
