@@ -17,7 +17,7 @@ import pytest
 from image_files import png_header
 from random_checkpoints import (DET_CONFIG, POSE_CONFIG, SAMPLE_DIR,
                                 SAMPLE_IMAGES, save_random_checkpoints)
-from script_loading import load_script
+from script_utils import load_script
 from web_demo_utils import (APP, NOTES, REPO, DemoServer, OutboundRecorder,
                             ensure_chromium, requested_urls, start_chromium)
 

@@ -1,10 +1,12 @@
 """Exports shared by the deployment tests: each model is exported once per
 session, through tools/deployment/pytorch2onnx.py's ``main``."""
 import os.path as osp
+from types import SimpleNamespace
 
 import pytest
-from deploy_checkpoints import REPO, save_det_checkpoint, save_pose_checkpoint
-from script_loading import load_script
+from deploy_checkpoints import (DEMO_CONFIG, DET_CONFIG, REPO,
+                                save_det_checkpoint, save_pose_checkpoint)
+from script_utils import load_script
 
 TOOL = osp.join(REPO, 'tools', 'deployment', 'pytorch2onnx.py')
 
@@ -46,3 +48,13 @@ def export_model(tmp_path_factory):
         return exports[name]
 
     return export
+
+
+@pytest.fixture(scope='module')
+def demo_onnx(export_model):
+    """The demo pose model and the detector exported (``pose``, ``det``) and
+    their random-weights checkpoints (``pose_ckpt``, ``det_ckpt``)."""
+    det_file, det_ckpt = export_model('det', DET_CONFIG, det=True)
+    pose_file, pose_ckpt = export_model('demo', DEMO_CONFIG)
+    return SimpleNamespace(
+        det=det_file, det_ckpt=det_ckpt, pose=pose_file, pose_ckpt=pose_ckpt)

@@ -2,7 +2,7 @@
 import os.path as osp
 
 import torch
-from script_loading import load_script
+from script_utils import load_script
 from torch.nn.modules.batchnorm import _BatchNorm
 
 from gle.utils import safe_checkpoint_loading

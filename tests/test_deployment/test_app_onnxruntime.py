@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from backend_parity import BOX_TOL, IMAGES, assert_same_result
 from deploy_checkpoints import DEMO_CONFIG, DET_CONFIG, REPO
-from script_loading import load_script
+from script_utils import load_script
 
 APP = osp.join(REPO, 'demo', 'app.py')
 

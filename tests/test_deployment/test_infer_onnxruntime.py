@@ -9,7 +9,7 @@ import pytest
 from backend_parity import (BOX_TOL, IMAGES, assert_same_result,
                             differing_pixels)
 from deploy_checkpoints import DEMO_CONFIG, DET_CONFIG, PAPER_K2, REPO
-from script_loading import load_script
+from script_utils import load_script
 
 TOOL = osp.join(REPO, 'tools', 'infer.py')
 # where each test image goes in the input folder
@@ -20,14 +20,6 @@ NAMES = ('img_00000128.jpg', 'img_00000132.jpg', 'demo/dress_1.jpg',
 @pytest.fixture(scope='module')
 def tool():
     return load_script(TOOL, 'infer_tool')
-
-
-@pytest.fixture(scope='module')
-def files(export_model):
-    det_file, det_ckpt = export_model('det', DET_CONFIG, det=True)
-    pose_file, pose_ckpt = export_model('demo', DEMO_CONFIG)
-    return dict(
-        det=det_file, det_ckpt=det_ckpt, pose=pose_file, pose_ckpt=pose_ckpt)
 
 
 @pytest.fixture(scope='module')
@@ -62,17 +54,17 @@ def _compare(ours, ref, box_tol):
         assert differing_pixels(drawn, ref_drawn) < 0.02, name
 
 
-def test_detector_and_pose(tool, files, photos, tmp_path, capsys):
+def test_detector_and_pose(tool, demo_onnx, photos, tmp_path, capsys):
     common = ['--det-score-thr', '0.95', '--num-threads', '1']
     assert tool.main([
         str(photos), DEMO_CONFIG, '--backend', 'onnxruntime', '--onnx',
-        files['pose'], '--det-onnx', files['det'], '--out-dir',
+        demo_onnx.pose, '--det-onnx', demo_onnx.det, '--out-dir',
         str(tmp_path / 'ort'), *common
     ]) == 0
     ort_stdout = capsys.readouterr().out
     assert tool.main([
-        str(photos), DEMO_CONFIG, files['pose_ckpt'], '--det-config',
-        DET_CONFIG, '--det-checkpoint', files['det_ckpt'], '--out-dir',
+        str(photos), DEMO_CONFIG, demo_onnx.pose_ckpt, '--det-config',
+        DET_CONFIG, '--det-checkpoint', demo_onnx.det_ckpt, '--out-dir',
         str(tmp_path / 'pt'), '--device', 'cpu', *common[:2]
     ]) == 0
     pt_stdout = capsys.readouterr().out
@@ -84,7 +76,7 @@ def test_detector_and_pose(tool, files, photos, tmp_path, capsys):
     assert '4 images processed' in ort_stdout
 
 
-def test_boxes_file(tool, files, photos, tmp_path):
+def test_boxes_file(tool, demo_onnx, photos, tmp_path):
     boxes = tmp_path / 'boxes.json'
     boxes.write_text(
         json.dumps({
@@ -93,13 +85,13 @@ def test_boxes_file(tool, files, photos, tmp_path):
         }))
     # POSE_CHECKPOINT given to the onnxruntime backend: not read
     assert tool.main([
-        str(photos), DEMO_CONFIG, files['pose_ckpt'], '--backend',
-        'onnxruntime', '--onnx', files['pose'], '--boxes',
+        str(photos), DEMO_CONFIG, demo_onnx.pose_ckpt, '--backend',
+        'onnxruntime', '--onnx', demo_onnx.pose, '--boxes',
         str(boxes), '--out-dir',
         str(tmp_path / 'ort')
     ]) == 0
     assert tool.main([
-        str(photos), DEMO_CONFIG, files['pose_ckpt'], '--boxes',
+        str(photos), DEMO_CONFIG, demo_onnx.pose_ckpt, '--boxes',
         str(boxes), '--out-dir',
         str(tmp_path / 'pt'), '--device', 'cpu'
     ]) == 0
@@ -111,7 +103,7 @@ def test_boxes_file(tool, files, photos, tmp_path):
                 for i in ours[name][0]['instances']] == ['boxes', 'boxes']
 
 
-def test_errors(tool, files, photos, tmp_path, capsys):
+def test_errors(tool, demo_onnx, photos, tmp_path, capsys):
 
     def run(*args):
         code = tool.main(
@@ -122,16 +114,16 @@ def test_errors(tool, files, photos, tmp_path, capsys):
     code, err = run(DEMO_CONFIG)
     assert code == 1 and 'POSE_CHECKPOINT is required with --backend ' \
         'pytorch' in err
-    code, err = run(DEMO_CONFIG, files['pose_ckpt'], '--onnx', files['pose'])
+    code, err = run(DEMO_CONFIG, demo_onnx.pose_ckpt, '--onnx', demo_onnx.pose)
     assert code == 1 and '--backend onnxruntime' in err
     code, err = run(DEMO_CONFIG, '--backend', 'onnxruntime')
     assert code == 1 and '--onnx pose.onnx' in err
     code, err = run(DEMO_CONFIG, '--backend', 'onnxruntime', '--onnx',
-                    files['det'])
-    assert code == 1 and files['det'] in err and '--det-onnx' in err
+                    demo_onnx.det)
+    assert code == 1 and demo_onnx.det in err and '--det-onnx' in err
     code, err = run(PAPER_K2, '--backend', 'onnxruntime', '--onnx',
-                    files['pose'])
-    assert code == 1 and f'{files["pose"]} does not fit {PAPER_K2}' in err
+                    demo_onnx.pose)
+    assert code == 1 and f'{demo_onnx.pose} does not fit {PAPER_K2}' in err
     code, err = run(DEMO_CONFIG, '--backend', 'onnxruntime', '--onnx',
                     str(tmp_path / 'nope.onnx'))
     assert code == 1 and f'not found: {tmp_path / "nope.onnx"}' in err

@@ -27,30 +27,22 @@ ROWS = [[20, 10, 180, 150, 0.9, 'upper'], [10, 60, 150, 240, 'lower'],
 
 
 @pytest.fixture(scope='module')
-def files(export_model):
-    det_file, det_ckpt = export_model('det', DET_CONFIG, det=True)
-    pose_file, pose_ckpt = export_model('demo', DEMO_CONFIG)
-    return SimpleNamespace(
-        det=det_file, det_ckpt=det_ckpt, pose=pose_file, pose_ckpt=pose_ckpt)
-
-
-@pytest.fixture(scope='module')
-def pytorch(files):
+def pytorch(demo_onnx):
     return FashionLandmarkInferencer(
         DEMO_CONFIG,
-        files.pose_ckpt,
+        demo_onnx.pose_ckpt,
         device='cpu',
         det_model=DET_CONFIG,
-        det_weights=files.det_ckpt)
+        det_weights=demo_onnx.det_ckpt)
 
 
 @pytest.fixture(scope='module')
-def ort(files):
+def ort(demo_onnx):
     return FashionLandmarkInferencer(
         DEMO_CONFIG,
         backend='onnxruntime',
-        onnx=files.pose,
-        det_onnx=files.det,
+        onnx=demo_onnx.pose,
+        det_onnx=demo_onnx.det,
         num_threads=1)
 
 
@@ -89,13 +81,13 @@ def test_detector_and_pose_give_the_pytorch_results(reference, ort):
 
 
 def test_the_pytorch_detector_with_the_onnxruntime_pose_model(
-        reference, files):
+        reference, demo_onnx):
     mixed = FashionLandmarkInferencer(
         DEMO_CONFIG,
         backend='onnxruntime',
-        onnx=files.pose,
+        onnx=demo_onnx.pose,
         det_model=DET_CONFIG,
-        det_weights=files.det_ckpt)
+        det_weights=demo_onnx.det_ckpt)
     ref, ref_drawn = reference
     ours, drawn = _run(mixed, bbox_thr=DET_THR)
     for a, b in zip(ours, ref):
@@ -104,7 +96,7 @@ def test_the_pytorch_detector_with_the_onnxruntime_pose_model(
 
 
 def test_given_boxes_and_whole_images_give_the_pytorch_results(
-        pytorch, ort, files):
+        pytorch, ort, demo_onnx):
     # given boxes: the detector is not used
     ref, ref_drawn = _run(pytorch, bboxes=[ROWS] * len(IMAGES))
     ours, drawn = _run(ort, bboxes=[ROWS] * len(IMAGES))
@@ -115,9 +107,10 @@ def test_given_boxes_and_whole_images_give_the_pytorch_results(
     assert all(differing_pixels(a, b) == 0 for a, b in zip(drawn, ref_drawn))
     # no detector: the whole image
     whole = [
-        FashionLandmarkInferencer(DEMO_CONFIG, files.pose_ckpt, device='cpu'),
         FashionLandmarkInferencer(
-            DEMO_CONFIG, backend='onnxruntime', onnx=files.pose)
+            DEMO_CONFIG, demo_onnx.pose_ckpt, device='cpu'),
+        FashionLandmarkInferencer(
+            DEMO_CONFIG, backend='onnxruntime', onnx=demo_onnx.pose)
     ]
     ref, ref_drawn = _run(whole[0])
     ours, drawn = _run(whole[1])
@@ -185,7 +178,7 @@ def test_no_torch_operator_on_the_onnxruntime_path(pytorch, ort):
     assert ops['aten.convolution.default'] > 0 and calls['conv2d'] > 0
 
 
-def test_bad_onnx_files_are_named(files, tmp_path):
+def test_bad_onnx_files_are_named(demo_onnx, tmp_path):
 
     def build(**kwargs):
         return FashionLandmarkInferencer(
@@ -195,18 +188,18 @@ def test_bad_onnx_files_are_named(files, tmp_path):
     with pytest.raises(FileNotFoundError, match=f'not found: {missing}'):
         build(onnx=missing)
     with pytest.raises(ValueError) as e:
-        build(onnx=files.det)  # the detector as the pose model
-    assert files.det in str(e.value) and '--det-onnx' in str(e.value)
+        build(onnx=demo_onnx.det)  # the detector as the pose model
+    assert demo_onnx.det in str(e.value) and '--det-onnx' in str(e.value)
     with pytest.raises(ValueError) as e:
-        build(onnx=files.pose, det_onnx=files.pose)
+        build(onnx=demo_onnx.pose, det_onnx=demo_onnx.pose)
     assert 'is a pose (landmark) model' in str(e.value)
     assert '--onnx' in str(e.value)
     # exported from the demo config, run with a paper config
     with pytest.raises(ValueError) as e:
         FashionLandmarkInferencer(
-            PAPER_K2, backend='onnxruntime', onnx=files.pose)
+            PAPER_K2, backend='onnxruntime', onnx=demo_onnx.pose)
     message = str(e.value)
-    assert files.pose in message and PAPER_K2 in message
+    assert demo_onnx.pose in message and PAPER_K2 in message
     assert 'network input: 96x96 in the file, 224x224 crops' in message
     assert 'preprocessing.input_size: (96, 96) in the file, (224, 224)' \
         in message
@@ -259,15 +252,18 @@ def test_argument_combinations_that_cannot_work(kwargs, match):
         FashionLandmarkInferencer(DEMO_CONFIG, **kwargs)
 
 
-def test_the_checkpoint_is_not_read(files):
-    exported_from = osp.basename(files.pose_ckpt)
+def test_the_checkpoint_is_not_read(demo_onnx):
+    exported_from = osp.basename(demo_onnx.pose_ckpt)
     for weights, level_word in (('work_dirs/not/there.pth', True),
-                                (files.pose_ckpt, False)):
+                                (demo_onnx.pose_ckpt, False)):
         with mmengine_messages() as messages:
             FashionLandmarkInferencer(
-                DEMO_CONFIG, weights, backend='onnxruntime', onnx=files.pose)
+                DEMO_CONFIG,
+                weights,
+                backend='onnxruntime',
+                onnx=demo_onnx.pose)
         [message] = [m for m in messages if 'is not read' in m]
-        assert weights in message and files.pose in message
+        assert weights in message and demo_onnx.pose in message
         # another name: a stale export or the wrong file
         assert (f'exported from {exported_from}, not from this checkpoint'
                 in message) == level_word

@@ -3,15 +3,12 @@ tiny setting (2 k values x 2 seeds, 2 one-iteration epochs), then a rerun
 that must skip the finished runs, add a baseline and a test-time variant,
 and report a failing run."""
 import json
-import os
 import os.path as osp
 import re
-import subprocess
-import sys
 
 import cv2
 import pytest
-from script_loading import load_script
+from script_utils import load_script, run_python
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 TOOL = osp.join(REPO, 'tools', 'analysis', 'ablation.py')
@@ -39,14 +36,7 @@ report = _load('ablation_report')
 
 
 def _run(args, cwd):
-    env = dict(os.environ, PYTHONWARNINGS='ignore', CUDA_VISIBLE_DEVICES='')
-    proc = subprocess.run([sys.executable, TOOL, *args],
-                          cwd=cwd,
-                          env=env,
-                          text=True,
-                          stdout=subprocess.PIPE,
-                          stderr=subprocess.STDOUT,
-                          timeout=900)
+    proc = run_python([TOOL, *args], cwd, timeout=900)
     return proc.returncode, proc.stdout
 
 

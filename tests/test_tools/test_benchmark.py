@@ -5,7 +5,7 @@ import json
 import os.path as osp
 
 import pytest
-from script_loading import load_script
+from script_utils import load_script
 
 from gle.benchmark import PAPER_CONFIGS
 

@@ -5,7 +5,7 @@ import json
 import os.path as osp
 
 import pytest
-from script_loading import load_script
+from script_utils import load_script
 
 REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 SCRIPT = osp.join(REPO_ROOT, 'tools', 'analysis', 'benchmark_onnx.py')

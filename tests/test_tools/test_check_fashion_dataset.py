@@ -5,7 +5,7 @@ import pytest
 from fashion_tree_utils import (DFC_BBOXES, DFC_LANDMARKS, DFC_PARTITION,
                                 FLD_BBOXES, FLD_LANDMARKS, FLD_PARTITION,
                                 write_images, write_tree)
-from script_loading import load_script
+from script_utils import load_script
 
 HERE = osp.dirname(osp.abspath(__file__))
 TOOL = osp.join(HERE, '..', '..', 'tools', 'misc', 'check_fashion_dataset.py')

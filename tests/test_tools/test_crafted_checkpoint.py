@@ -1,13 +1,11 @@
 """A crafted checkpoint (tests/test_utils/crafted_checkpoint.py) through every
 load path of the project: it is refused, and its payload never runs."""
-import os
 import os.path as osp
-import subprocess
-import sys
 
 import mmpose
 import pytest
 from crafted_checkpoint import write_crafted_checkpoint
+from script_utils import run_python
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 DEMO = osp.join(REPO, 'configs', 'gle',
@@ -32,15 +30,7 @@ def crafted(tmp_path):
 
 
 def _refused(args, cwd, marker):
-    env = dict(os.environ, PYTHONWARNINGS='ignore', CUDA_VISIBLE_DEVICES='')
-    proc = subprocess.run(
-        [sys.executable] + args,
-        cwd=str(cwd),
-        env=env,
-        text=True,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        timeout=600)
+    proc = run_python(args, str(cwd))
     assert proc.returncode != 0, proc.stdout[-3000:]
     assert not marker.exists(), 'the payload ran'
     return proc.stdout

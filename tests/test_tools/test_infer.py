@@ -9,7 +9,7 @@ import pytest
 from log_capture import mmengine_messages
 from random_checkpoints import (DET_CONFIG, POSE_CONFIG, SAMPLE_DIR,
                                 SAMPLE_IMAGES, save_random_checkpoints)
-from script_loading import load_script
+from script_utils import load_script
 
 HERE = osp.dirname(osp.abspath(__file__))
 TOOL = osp.join(HERE, '..', '..', 'tools', 'infer.py')

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from mmpose.datasets.transforms import (GetBBoxCenterScale, LoadImage,
                                         RandomFlip)
-from script_loading import load_script
+from script_utils import load_script
 
 from gle.datasets import FLDDataset
 

@@ -4,7 +4,7 @@ import os.path as osp
 
 import cv2
 import pytest
-from script_loading import load_script
+from script_utils import load_script
 
 REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 SCRIPT = osp.join(REPO_ROOT, 'tools', 'dataset_converters',

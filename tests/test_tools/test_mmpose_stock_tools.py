@@ -3,12 +3,11 @@ runs), from a folder outside the repo, with no PYTHONPATH: only the installed
 `gle` package."""
 import os
 import os.path as osp
-import subprocess
-import sys
 
 import cv2
 import mmpose
 import numpy as np
+from script_utils import run_python
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 DEMO = osp.join(REPO, 'configs', 'gle',
@@ -18,15 +17,7 @@ MIM_TOOLS = osp.join(osp.dirname(mmpose.__file__), '.mim', 'tools')
 
 def _run(args, cwd):
     env = {k: v for k, v in os.environ.items() if k != 'PYTHONPATH'}
-    env.update(PYTHONWARNINGS='ignore', CUDA_VISIBLE_DEVICES='')
-    proc = subprocess.run(
-        [sys.executable] + args,
-        cwd=cwd,
-        env=env,
-        text=True,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        timeout=600)
+    proc = run_python(args, cwd, env=env)
     assert proc.returncode == 0, proc.stdout[-5000:]
     return proc.stdout
 

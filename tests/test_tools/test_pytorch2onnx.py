@@ -9,7 +9,7 @@ import pytest
 import torch
 from deploy_checkpoints import (DEMO_CONFIG, DET_CONFIG, REPO,
                                 save_det_checkpoint, save_pose_checkpoint)
-from script_loading import load_script
+from script_utils import load_script
 
 from gle.deployment import ONNXPoseModel, load_pose_model
 

@@ -9,7 +9,7 @@ import torch
 from mmengine.config import Config
 from mmengine.registry import init_default_scope
 from mmpose.registry import MODELS
-from script_loading import load_script
+from script_utils import load_script
 
 from gle.apis import CheckpointMismatchError
 

@@ -4,7 +4,7 @@ are not checked."""
 import json
 import os.path as osp
 
-from script_loading import load_script
+from script_utils import load_script
 
 REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 SCRIPT = osp.join(REPO_ROOT, 'tools', 'analysis', 'time_pair_decoding.py')

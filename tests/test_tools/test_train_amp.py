@@ -3,7 +3,7 @@ AmpOptimWrapper."""
 import os.path as osp
 
 from mmengine.config import Config
-from script_loading import load_script
+from script_utils import load_script
 
 REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 PAPER = osp.join(REPO_ROOT, 'configs', 'gle',

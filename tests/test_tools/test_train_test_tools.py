@@ -7,6 +7,7 @@ import subprocess
 import sys
 
 import pytest
+from script_utils import run_python
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 DEMO = osp.join(REPO, 'configs', 'gle',
@@ -21,15 +22,7 @@ FAST = [
 
 
 def _run(args, cwd):
-    env = dict(os.environ, PYTHONWARNINGS='ignore', CUDA_VISIBLE_DEVICES='')
-    proc = subprocess.run(
-        [sys.executable] + args,
-        cwd=cwd,
-        env=env,
-        text=True,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        timeout=600)
+    proc = run_python(args, cwd)
     assert proc.returncode == 0, proc.stdout[-5000:]
     return proc.stdout
 
