@@ -20,3 +20,12 @@ def mmpose_default_scope():
     build mmpose modules unscoped."""
     with DefaultScope.overwrite_default_scope('mmpose'):
         yield
+
+
+@pytest.fixture(scope='module')
+def checkpoints(tmp_path_factory):
+    """Random-weights checkpoints of the demo pose and detector configs
+    (``save_random_checkpoints`` of tests/test_apis/random_checkpoints.py),
+    one set per test module."""
+    from random_checkpoints import save_random_checkpoints
+    return save_random_checkpoints(tmp_path_factory.mktemp('ckpt'))

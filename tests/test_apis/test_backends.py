@@ -8,18 +8,12 @@ import numpy as np
 import pytest
 import torch
 from mmengine.structures import InstanceData
-from random_checkpoints import (POSE_CONFIG, SAMPLE_DIR, SAMPLE_IMAGES,
-                                save_random_checkpoints)
+from random_checkpoints import POSE_CONFIG, SAMPLE_DIR, SAMPLE_IMAGES
 
 from gle.apis import FashionLandmarkInferencer, TorchHeatmapModel
 from gle.apis.topdown_prediction import predict_crops
 
 ROWS = [[20, 10, 180, 240, 0.9, 'lower'], [10, 5, 150, 120, 'upper']]
-
-
-@pytest.fixture(scope='module')
-def checkpoints(tmp_path_factory):
-    return save_random_checkpoints(tmp_path_factory.mktemp('ckpt'))
 
 
 @pytest.fixture(scope='module')

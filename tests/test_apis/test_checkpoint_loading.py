@@ -3,15 +3,10 @@ names the file and what does not fit."""
 import pytest
 import torch
 from log_capture import mmengine_messages
-from random_checkpoints import POSE_CONFIG, save_random_checkpoints
+from random_checkpoints import POSE_CONFIG
 
 from gle.apis import CheckpointMismatchError, load_checkpoint_checked
 from gle.utils import safe_checkpoint_loading
-
-
-@pytest.fixture(scope='module')
-def checkpoints(tmp_path_factory):
-    return save_random_checkpoints(tmp_path_factory.mktemp('ckpt'))
 
 
 @pytest.fixture(scope='module')

@@ -8,7 +8,7 @@ import cv2
 import numpy as np
 import pytest
 from random_checkpoints import (DET_CONFIG, POSE_CONFIG, SAMPLE_DIR,
-                                SAMPLE_IMAGES, save_random_checkpoints)
+                                SAMPLE_IMAGES)
 
 from gle.apis import (CheckpointMismatchError, FashionLandmarkInferencer,
                       init_pose_model, load_boxes_file, parse_box_rows)
@@ -18,11 +18,6 @@ LANDMARK_KEYS = {'name', 'x', 'y', 'score', 'present'}
 INSTANCE_KEYS = {
     'bbox', 'clothes_type', 'det_score', 'box_source', 'landmarks'
 }
-
-
-@pytest.fixture(scope='module')
-def checkpoints(tmp_path_factory):
-    return save_random_checkpoints(tmp_path_factory.mktemp('ckpt'))
 
 
 @pytest.fixture(scope='module')

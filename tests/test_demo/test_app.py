@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 from image_files import png_header
 from random_checkpoints import (DET_CONFIG, POSE_CONFIG, SAMPLE_DIR,
-                                SAMPLE_IMAGES, save_random_checkpoints)
+                                SAMPLE_IMAGES)
 from script_utils import load_script
 from web_demo_utils import (APP, NOTES, REPO, DemoServer, OutboundRecorder,
                             ensure_chromium, requested_urls, start_chromium)
@@ -40,11 +40,6 @@ def _require(module):
 PHOTO = osp.join(SAMPLE_DIR, SAMPLE_IMAGES[1])  # 200 x 250, front view
 LEFT, RIGHT = (
     tuple(FASHION_METAINFO['keypoint_info'][k]['color']) for k in (0, 1))
-
-
-@pytest.fixture(scope='module')
-def checkpoints(tmp_path_factory):
-    return save_random_checkpoints(tmp_path_factory.mktemp('ckpt'))
 
 
 @pytest.fixture(scope='module')
