@@ -1,22 +1,100 @@
 """Writing a synthetic set in the DeepFashion-C / FLD raw list format.
 
 Shared by ``make_demo_fashion_data.py`` (DeepFashion-C layout, no
-``variation_type``) and ``make_context_fashion_data.py`` (FLD layout). The
-files are written with ``gle.datasets.raw_annotation.write_table``, padded
-like the real ones: image names left-aligned in a fixed column, integers
-zero-padded to 3 digits.
+``variation_type``) and ``make_context_fashion_data.py`` (FLD layout): their
+common options and argument checks, the split draw, the JPEG files and the
+lists. The lists are written with ``gle.datasets.raw_annotation.write_table``,
+padded like the real ones: image names left-aligned in a fixed column,
+integers zero-padded to 3 digits.
 """
 import hashlib
 import os
 import os.path as osp
 
+import cv2
+import numpy as np
+
 from gle.datasets.raw_annotation import read_table, write_table
 
+REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 #: the real files pad image_name to a fixed column with spaces
 NAME_WIDTH = 56
 #: the view list of the context set (not an FLD file; the readers ignore it)
 VIEW_FILE = osp.join('Anno', 'list_view.txt')
 VIEWS = ('front', 'back', 'side')
+
+
+def add_set_arguments(parser, out_dir, num_train, num_val, num_test, seed):
+    """Add the options both generators take, with the generator's defaults:
+    ``--out-dir``, ``--num-train``, ``--num-val``, ``--num-test``,
+    ``--seed``, ``--size`` and ``--jpeg-quality``.
+
+    Args:
+        parser (argparse.ArgumentParser): The generator's parser.
+        out_dir (str): Default ``--out-dir``, in the repository.
+        num_train (int): Default ``--num-train``.
+        num_val (int): Default ``--num-val``.
+        num_test (int): Default ``--num-test``.
+        seed (int): Default ``--seed``.
+    """
+    parser.add_argument(
+        '--out-dir',
+        default=out_dir,
+        help='output dataset root (default: '
+        f'{osp.relpath(out_dir, REPO_ROOT)} in the repo)')
+    parser.add_argument('--num-train', type=int, default=num_train)
+    parser.add_argument('--num-val', type=int, default=num_val)
+    parser.add_argument('--num-test', type=int, default=num_test)
+    parser.add_argument('--seed', type=int, default=seed)
+    parser.add_argument(
+        '--size', type=int, default=160, help='longer image side in pixels')
+    parser.add_argument('--jpeg-quality', type=int, default=90)
+
+
+def check_set_arguments(num_train, num_val, num_test, seed, size):
+    """Raise ``ValueError`` for negative split sizes or seed, or an image
+    size outside [48, 999]."""
+    if min(num_train, num_val, num_test) < 0:
+        raise ValueError('split sizes must be >= 0')
+    if seed < 0:
+        raise ValueError('seed must be >= 0')
+    if size < 48 or size > 999:
+        raise ValueError('size must be in [48, 999]')
+
+
+def draw_splits(num_train, num_val, num_test, seed):
+    """The split of each image, shuffled by ``seed``.
+
+    Args:
+        num_train (int): Number of train images.
+        num_val (int): Number of val images.
+        num_test (int): Number of test images.
+        seed (int): The generator's seed.
+
+    Returns:
+        np.ndarray: (num_train + num_val + num_test, ) of ``'train'``,
+        ``'val'`` and ``'test'``.
+    """
+    n = num_train + num_val + num_test
+    split_rng = np.random.default_rng(np.random.SeedSequence([seed, 1]))
+    status = np.array(['train'] * num_train + ['val'] * num_val +
+                      ['test'] * num_test)
+    return status[split_rng.permutation(n)] if n else status
+
+
+def write_jpeg(path, img, jpeg_quality):
+    """Write ``img`` (H, W, 3) BGR uint8 to ``path`` as a JPEG.
+
+    Returns:
+        int: The file's size in bytes.
+    """
+    ok, buf = cv2.imencode('.jpg', img,
+                           [cv2.IMWRITE_JPEG_QUALITY,
+                            int(jpeg_quality)])
+    assert ok
+    with open(path, 'wb') as f:
+        f.write(buf.tobytes())
+    return len(buf)
 
 
 def landmark_header(with_variation):

@@ -235,12 +235,7 @@ def generate(out_dir=DEFAULT_OUT_DIR,
     Any previous ``Anno``, ``Eval`` and ``img`` contents of ``out_dir`` are
     replaced.
     """
-    if min(num_train, num_val, num_test) < 0:
-        raise ValueError('split sizes must be >= 0')
-    if seed < 0:
-        raise ValueError('seed must be >= 0')
-    if size < 48 or size > 999:
-        raise ValueError('size must be in [48, 999]')
+    lists.check_set_arguments(num_train, num_val, num_test, seed, size)
     if not 1 <= jpeg_quality <= 100:
         raise ValueError('jpeg quality must be in [1, 100]')
     t0 = time.time()
@@ -250,10 +245,7 @@ def generate(out_dir=DEFAULT_OUT_DIR,
         if osp.isdir(osp.join(out_dir, sub)):
             shutil.rmtree(osp.join(out_dir, sub))
 
-    split_rng = np.random.default_rng(np.random.SeedSequence([seed, 1]))
-    status = np.array(['train'] * num_train + ['val'] * num_val +
-                      ['test'] * num_test)
-    status = status[split_rng.permutation(n)] if n else status
+    status = lists.draw_splits(num_train, num_val, num_test, seed)
 
     records = []
     os.makedirs(osp.join(out_dir, 'img'), exist_ok=True)
@@ -261,12 +253,7 @@ def generate(out_dir=DEFAULT_OUT_DIR,
         rng = np.random.default_rng(np.random.SeedSequence([seed, 3, i]))
         img, rec = render_sample(rng, i, size)
         rel = f'img/img_{i + 1:08d}.jpg'
-        ok, buf = cv2.imencode('.jpg', img,
-                               [cv2.IMWRITE_JPEG_QUALITY,
-                                int(jpeg_quality)])
-        assert ok
-        with open(osp.join(out_dir, rel), 'wb') as f:
-            f.write(buf.tobytes())
+        lists.write_jpeg(osp.join(out_dir, rel), img, jpeg_quality)
         rec.update(image_name=rel, split=str(status[i]), index=i)
         records.append(rec)
 
@@ -384,18 +371,13 @@ def contact_sheet(root,
 
 def parse_args(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
-    p.add_argument(
-        '--out-dir',
-        default=DEFAULT_OUT_DIR,
-        help='output dataset root (default: demo/data/fashion_context in the '
-        'repo)')
-    p.add_argument('--num-train', type=int, default=600)
-    p.add_argument('--num-val', type=int, default=100)
-    p.add_argument('--num-test', type=int, default=300)
-    p.add_argument('--seed', type=int, default=2019)
-    p.add_argument(
-        '--size', type=int, default=160, help='longer image side in pixels')
-    p.add_argument('--jpeg-quality', type=int, default=90)
+    lists.add_set_arguments(
+        p,
+        DEFAULT_OUT_DIR,
+        num_train=600,
+        num_val=100,
+        num_test=300,
+        seed=2019)
     p.add_argument(
         '--contact-sheet',
         help='also draw samples of every view with their landmarks (left '

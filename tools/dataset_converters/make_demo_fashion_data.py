@@ -47,7 +47,6 @@ import shutil
 import sys
 import time
 
-import cv2
 import numpy as np
 
 # the shared garment modules live next to this script
@@ -187,12 +186,7 @@ def generate(out_dir=DEFAULT_OUT_DIR,
     Any previous ``Anno``, ``Eval`` and ``img/Demo_*`` contents of ``out_dir``
     are replaced.
     """
-    if min(num_train, num_val, num_test) < 0:
-        raise ValueError('split sizes must be >= 0')
-    if seed < 0:
-        raise ValueError('seed must be >= 0')
-    if size < 48 or size > 999:
-        raise ValueError('size must be in [48, 999]')
+    lists.check_set_arguments(num_train, num_val, num_test, seed, size)
     t0 = time.time()
     n = num_train + num_val + num_test
     out_dir = osp.abspath(out_dir)
@@ -200,10 +194,7 @@ def generate(out_dir=DEFAULT_OUT_DIR,
         if osp.isdir(osp.join(out_dir, sub)):
             shutil.rmtree(osp.join(out_dir, sub))
 
-    split_rng = np.random.default_rng(np.random.SeedSequence([seed, 1]))
-    status = np.array(['train'] * num_train + ['val'] * num_val +
-                      ['test'] * num_test)
-    status = status[split_rng.permutation(n)] if n else status
+    status = lists.draw_splits(num_train, num_val, num_test, seed)
 
     records = []
     counters = {c: 0 for c, _ in CATEGORIES}
@@ -215,13 +206,7 @@ def generate(out_dir=DEFAULT_OUT_DIR,
         rel = f"img/{rec['category']}/img_{counters[rec['category']]:08d}.jpg"
         path = osp.join(out_dir, rel)
         os.makedirs(osp.dirname(path), exist_ok=True)
-        ok, buf = cv2.imencode('.jpg', img,
-                               [cv2.IMWRITE_JPEG_QUALITY,
-                                int(jpeg_quality)])
-        assert ok
-        with open(path, 'wb') as f:
-            f.write(buf.tobytes())
-        total_bytes += len(buf)
+        total_bytes += lists.write_jpeg(path, img, jpeg_quality)
         rec.update(image_name=rel, split=str(status[i]), index=i)
         records.append(rec)
 
@@ -262,18 +247,8 @@ def generate(out_dir=DEFAULT_OUT_DIR,
 
 def parse_args(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
-    p.add_argument(
-        '--out-dir',
-        default=DEFAULT_OUT_DIR,
-        help='output dataset root (default: demo/data/fashion_demo in the '
-        'repo)')
-    p.add_argument('--num-train', type=int, default=300)
-    p.add_argument('--num-val', type=int, default=50)
-    p.add_argument('--num-test', type=int, default=51)
-    p.add_argument('--seed', type=int, default=1234)
-    p.add_argument(
-        '--size', type=int, default=160, help='longer image side in pixels')
-    p.add_argument('--jpeg-quality', type=int, default=90)
+    lists.add_set_arguments(
+        p, DEFAULT_OUT_DIR, num_train=300, num_val=50, num_test=51, seed=1234)
     return p.parse_args(argv)
 
 
