@@ -13,11 +13,7 @@ from .fashion_metainfo import FASHION_METAINFO
 from .geometry_policy import ItemLocation, apply_geometry_policy
 from .image_check import explain_image_failure
 from .raw_annotation import (RawFashionItem, empty_split_error,
-                             load_raw_annotations)
-
-
-def _is_local(path: str) -> bool:
-    return '://' not in path
+                             load_raw_annotations, raw_data_root)
 
 
 class BaseFashionDataset(BaseCocoStyleDataset):
@@ -123,12 +119,7 @@ class BaseFashionDataset(BaseCocoStyleDataset):
             raise ValueError(
                 f'{self.__class__.__name__}: invalid split={split!r}; '
                 f'allowed values for "split": {", ".join(map(repr, SPLITS))}')
-        if not data_root:
-            raise ValueError(
-                f'{self.__class__.__name__}: "data_root" is required (the '
-                'folder holding Anno/, Eval/ and img/)')
-        if _is_local(data_root):
-            data_root = osp.abspath(data_root)
+        data_root = raw_data_root(self.__class__.__name__, data_root)
         self.split = split
         self.bbox_ann_file = bbox_ann_file
         self.partition_file = partition_file

@@ -415,6 +415,26 @@ def load_raw_annotations(landmark_file: str,
     return RawAnnotations(items, problems, {s: sizes[s] for s in SPLITS})
 
 
+def raw_data_root(owner: str, data_root: Optional[str]) -> str:
+    """The ``data_root`` of a dataset read from a raw tree, made absolute
+    when local.
+
+    Args:
+        owner (str): The dataset class name.
+        data_root (str, optional): The folder holding Anno/, Eval/ and img/.
+
+    Returns:
+        str: ``data_root``, absolute unless it is a URL.
+
+    Raises:
+        ValueError: ``data_root`` is empty.
+    """
+    if not data_root:
+        raise ValueError(f'{owner}: "data_root" is required (the folder '
+                         'holding Anno/, Eval/ and img/)')
+    return data_root if '://' in data_root else osp.abspath(data_root)
+
+
 def empty_split_error(owner: str, partition_file: str, split: str,
                       split_sizes: Dict[str, int],
                       skipped: int) -> FashionAnnotationError:

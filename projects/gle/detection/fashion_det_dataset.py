@@ -15,7 +15,8 @@ from ..datasets.annotation_error import (FashionAnnotationError,
 from ..datasets.fashion_layout import CLOTHES_TYPES, SPLITS
 from ..datasets.geometry_policy import ItemLocation, apply_geometry_policy
 from ..datasets.image_check import IMAGE_FIXES, explain_image_failure
-from ..datasets.raw_annotation import empty_split_error, load_raw_annotations
+from ..datasets.raw_annotation import (empty_split_error, load_raw_annotations,
+                                       raw_data_root)
 
 #: ``fmt`` values and whether their landmark rows carry ``variation_type``
 FORMATS = {'deepfashion-c': False, 'fld': True}
@@ -102,12 +103,7 @@ class FashionDetDataset(BaseDetDataset):
             raise ValueError(
                 f'{self.__class__.__name__}: invalid fmt={fmt!r}; allowed '
                 f'values: {", ".join(map(repr, FORMATS))}')
-        if not data_root:
-            raise ValueError(
-                f'{self.__class__.__name__}: "data_root" is required (the '
-                'folder holding Anno/, Eval/ and img/)')
-        if '://' not in data_root:
-            data_root = osp.abspath(data_root)
+        data_root = raw_data_root(self.__class__.__name__, data_root)
         self.split = split
         self.fmt = fmt
         self.bbox_ann_file = bbox_ann_file
