@@ -33,7 +33,8 @@ from mmengine.runner import Runner
 from gle.apis import CheckpointMismatchError, load_checkpoint_checked
 from gle.utils import (safe_checkpoint_loading, setup_distributed,
                        teardown_distributed)
-from gle.utils.tool_args import merge_visualization_args
+from gle.utils.tool_args import (add_launcher_args, add_visualization_args,
+                                 merge_visualization_args, merge_work_dir)
 
 #: the bytes torch.save's legacy (pre-zip) format starts with, after the
 #: pickle protocol header: LONG1 of torch.serialization.MAGIC_NUMBER
@@ -56,19 +57,8 @@ def parse_args(argv=None):
         nargs='+',
         action=DictAction,
         help='override config settings, e.g. test_dataloader.batch_size=8')
-    parser.add_argument('--show-dir', help='save visualized test images here')
-    parser.add_argument(
-        '--show', action='store_true', help='show results in a window')
-    parser.add_argument(
-        '--interval', type=int, default=1, help='visualize every N samples')
-    parser.add_argument(
-        '--wait-time', type=float, default=1, help='window display time (s)')
-    parser.add_argument(
-        '--launcher',
-        choices=['none', 'pytorch', 'slurm', 'mpi'],
-        default='none',
-        help='job launcher')
-    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
+    add_visualization_args(parser, 'test')
+    add_launcher_args(parser)
     args = parser.parse_args(argv)
     os.environ.setdefault('LOCAL_RANK', str(args.local_rank))
     return args
@@ -81,11 +71,7 @@ def merge_args(cfg, args):
         raise FileNotFoundError(f'checkpoint not found: {args.checkpoint}')
     check_checkpoint_file(args.checkpoint)
     cfg.load_from = args.checkpoint
-    if args.work_dir is not None:
-        cfg.work_dir = args.work_dir
-    elif cfg.get('work_dir', None) is None:
-        cfg.work_dir = osp.join('./work_dirs',
-                                osp.splitext(osp.basename(args.config))[0])
+    merge_work_dir(cfg, args)
     merge_visualization_args(cfg, args)
     if args.dump is not None:
         if args.dump.endswith('.json'):

@@ -13,14 +13,14 @@ run on CPU. See docs/cluster.md.
 """
 import argparse
 import os
-import os.path as osp
 
 from mmengine.config import Config, DictAction
 from mmengine.runner import Runner
 
 from gle.utils import (safe_checkpoint_loading, setup_distributed,
                        teardown_distributed)
-from gle.utils.tool_args import merge_visualization_args
+from gle.utils.tool_args import (add_launcher_args, add_visualization_args,
+                                 merge_visualization_args, merge_work_dir)
 
 
 def parse_args(argv=None):
@@ -47,25 +47,13 @@ def parse_args(argv=None):
         action='store_true',
         help='scale the lr by (GPUs x batch per GPU) / '
         'auto_scale_lr.base_batch_size')
-    parser.add_argument(
-        '--show-dir', help='save visualized validation images here')
-    parser.add_argument(
-        '--show', action='store_true', help='show validation results')
-    parser.add_argument(
-        '--interval', type=int, default=1, help='visualize every N samples')
-    parser.add_argument(
-        '--wait-time', type=float, default=1, help='window display time (s)')
+    add_visualization_args(parser, 'validation')
     parser.add_argument(
         '--cfg-options',
         nargs='+',
         action=DictAction,
         help='override config settings, e.g. train_dataloader.batch_size=8')
-    parser.add_argument(
-        '--launcher',
-        choices=['none', 'pytorch', 'slurm', 'mpi'],
-        default='none',
-        help='job launcher')
-    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
+    add_launcher_args(parser)
     args = parser.parse_args(argv)
     os.environ.setdefault('LOCAL_RANK', str(args.local_rank))
     return args
@@ -78,11 +66,7 @@ def merge_args(cfg, args):
         cfg.val_dataloader = None
         cfg.val_evaluator = None
     cfg.launcher = args.launcher
-    if args.work_dir is not None:
-        cfg.work_dir = args.work_dir
-    elif cfg.get('work_dir', None) is None:
-        cfg.work_dir = osp.join('./work_dirs',
-                                osp.splitext(osp.basename(args.config))[0])
+    merge_work_dir(cfg, args)
     if args.amp:
         wrapper = cfg.optim_wrapper.get('type', 'OptimWrapper')
         if wrapper not in ('OptimWrapper', 'AmpOptimWrapper'):
