@@ -3,7 +3,6 @@ import os.path as osp
 
 import torch
 from script_utils import load_script
-from torch.nn.modules.batchnorm import _BatchNorm
 
 from gle.utils import safe_checkpoint_loading
 
@@ -79,36 +78,8 @@ def save_pose_checkpoint(config: str, out: str) -> str:
 
 
 def save_det_checkpoint(out: str) -> str:
-    """A random RTMDet of the demo detector config whose boxes are not
-    degenerate (as tests/test_apis/random_checkpoints.py)."""
-    from mmdet.apis import init_detector
-    from mmengine.registry import DefaultScope
-
-    from gle.detection import FashionDetDataset
-
-    torch.manual_seed(0)
-    with DefaultScope.overwrite_default_scope('mmdet'):
-        det = init_detector(DET_CONFIG, None, device='cpu')
-    # Untrained, CSPNeXt's activations shrink to ~1e-3 by the neck, so the
-    # class scores all sit within 0.01 of sigmoid(bias) and tie to float
-    # precision (NMS then keeps one of them at random). BatchNorm statistics
-    # of one batch of noise bring the features to unit scale (scores spread
-    # over (0, 1)); RTMDet regresses box side distances linearly, and a
-    # positive bias makes most boxes a few strides wide.
-    bns = [m for m in det.modules() if isinstance(m, _BatchNorm)]
-    det.train()
-    with torch.no_grad():
-        for bn in bns:
-            bn.reset_running_stats()
-            bn.momentum = None  # running stats = this batch's
-        det.bbox_head(det.extract_feat(torch.randn(4, 3, 160, 160)))
-        for bn in bns:
-            bn.momentum = 0.03
-        for reg in det.bbox_head.rtm_reg:
-            reg.bias.fill_(2.0)
-    det.eval()
-    torch.save(
-        dict(
-            state_dict=det.state_dict(),
-            meta=dict(dataset_meta=dict(FashionDetDataset.METAINFO))), out)
-    return out
+    """A random RTMDet of the demo detector config whose scores spread and
+    whose boxes are not degenerate: the one tools/analysis/benchmark_onnx.py
+    measures (its ``random_det_checkpoint``)."""
+    path = osp.join(REPO, 'tools', 'analysis', 'benchmark_onnx.py')
+    return load_script(path, 'benchmark_onnx').random_det_checkpoint(out)

@@ -161,7 +161,16 @@ def random_pose_checkpoint(config, out, options=None):
 
 def random_det_checkpoint(out):
     """The demo RTMDet with BatchNorm statistics of one batch of noise
-    (unit-scale features) and boxes a few strides wide."""
+    (unit-scale features) and boxes a few strides wide.
+
+    Untrained, CSPNeXt's activations shrink to ~1e-3 by the neck, so the
+    class scores all sit within 0.01 of sigmoid(bias) and tie to float
+    precision (NMS then keeps one of them at random). BatchNorm statistics of
+    one batch of noise bring the features to unit scale (scores spread over
+    (0, 1)); RTMDet regresses box side distances linearly, and a positive
+    bias makes most boxes a few strides wide. The ONNX parity tests use it
+    too (tests/test_deployment/deploy_checkpoints.py).
+    """
     from mmdet.apis import init_detector
     from mmengine.registry import DefaultScope
 
@@ -177,7 +186,7 @@ def random_det_checkpoint(out):
         with torch.no_grad():
             for bn in bns:
                 bn.reset_running_stats()
-                bn.momentum = None
+                bn.momentum = None  # running stats = this batch's
             det.bbox_head(det.extract_feat(torch.randn(4, 3, 160, 160)))
             for bn in bns:
                 bn.momentum = 0.03
