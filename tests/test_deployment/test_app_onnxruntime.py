@@ -32,9 +32,9 @@ def _demo(app, argv, out_dir):
         args.max_pixels, str(out_dir))
 
 
-def test_onnxruntime_page_answers_as_pytorch(app, export_model, tmp_path):
-    det_file, det_ckpt = export_model('det', DET_CONFIG, det=True)
-    pose_file, pose_ckpt = export_model('demo', DEMO_CONFIG)
+def test_onnxruntime_page_answers_as_pytorch(app, demo_onnx, tmp_path):
+    det_file, det_ckpt = demo_onnx.det, demo_onnx.det_ckpt
+    pose_file, pose_ckpt = demo_onnx.pose, demo_onnx.pose_ckpt
     ort = _demo(app, [
         '--pose-config', DEMO_CONFIG, '--backend', 'onnxruntime', '--onnx',
         pose_file, '--det-onnx', det_file, '--num-threads', '1'
