@@ -1,22 +1,21 @@
 import os.path as osp
 import warnings
-from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, Union
+from typing import Callable, Dict, List, Optional, Sequence, Tuple, Union
 
 import numpy as np
-from mmengine.dataset import force_full_init
 from mmengine.utils import is_abs
 from mmpose.datasets.datasets.base import BaseCocoStyleDataset
 
 from .annotation_error import raise_first_problem
+from .explain_image_failure_mixin import ExplainImageFailureMixin
 from .fashion_layout import NUM_LANDMARKS, SPLITS, VISIBLE, build_instance
 from .fashion_metainfo import FASHION_METAINFO
 from .geometry_policy import ItemLocation, apply_geometry_policy
-from .image_check import explain_image_failure
 from .raw_annotation import (RawFashionItem, empty_split_error,
                              load_raw_annotations, raw_data_root)
 
 
-class BaseFashionDataset(BaseCocoStyleDataset):
+class BaseFashionDataset(ExplainImageFailureMixin, BaseCocoStyleDataset):
     """Base class of the raw-text DeepFashion-C / FLD readers.
 
     Reads ``Anno/list_landmarks.txt``, ``Anno/list_bbox.txt`` and
@@ -216,16 +215,6 @@ class BaseFashionDataset(BaseCocoStyleDataset):
         if self.serialize_data:
             raise error
         warnings.warn(str(error))
-
-    @force_full_init
-    def prepare_data(self, idx: int) -> Any:
-        """mmpose's ``prepare_data``; a pipeline failure caused by a bad
-        image file is re-raised as a clear :class:`ImageFileError`."""
-        try:
-            return super().prepare_data(idx)
-        except Exception as error:
-            explain_image_failure(self.get_data_info(idx)['img_path'], error)
-            raise
 
     def _get_topdown_data_infos(self, instance_list: List[Dict]) -> List[Dict]:
         """Keep every instance: validity was decided while parsing (see the

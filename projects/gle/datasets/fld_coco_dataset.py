@@ -1,9 +1,8 @@
 import os.path as osp
 import warnings
-from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, Union
+from typing import Callable, Dict, List, Optional, Sequence, Tuple, Union
 
 import numpy as np
-from mmengine.dataset import force_full_init
 from mmengine.fileio import load
 from mmengine.utils import is_abs
 from mmpose.datasets.datasets.base import BaseCocoStyleDataset
@@ -11,12 +10,12 @@ from mmpose.registry import DATASETS
 from mmpose.structures.bbox import bbox_xywh2xyxy
 
 from .annotation_error import FashionAnnotationError
+from .explain_image_failure_mixin import ExplainImageFailureMixin
 from .fashion_layout import (CLOTHES_TYPE_SLOTS, CLOTHES_TYPES, LANDMARK_NAMES,
                              NUM_LANDMARKS, TRUNCATED, VARIATION_TYPES,
                              build_instance, to_unified_slots)
 from .fashion_metainfo import FASHION_METAINFO
 from .geometry_policy import ItemLocation, apply_geometry_policy
-from .image_check import explain_image_failure
 
 #: COCO ``v`` -> raw visibility code. MMPose's FLD json writes v=2 for
 #: visible, v=1 for occluded and (0, 0, 0) for truncated landmarks (the real
@@ -28,7 +27,7 @@ _CLOTHES_TYPE_IDS = {name: ctype for ctype, name in CLOTHES_TYPES.items()}
 
 
 @DATASETS.register_module()
-class FLDCocoDataset(BaseCocoStyleDataset):
+class FLDCocoDataset(ExplainImageFailureMixin, BaseCocoStyleDataset):
     """MMPose's COCO-json version of FLD (``fld_{upper,lower,full}_{split}
     .json``) read into the unified 8-landmark layout.
 
@@ -375,16 +374,6 @@ class FLDCocoDataset(BaseCocoStyleDataset):
             visibility_codes=unified_codes,
             raw_ann_info=dict(ann, ann_file=file),
             instance_id=ann['id'])
-
-    @force_full_init
-    def prepare_data(self, idx: int) -> Any:
-        """mmpose's ``prepare_data``; a pipeline failure caused by a bad
-        image file is re-raised as a clear :class:`ImageFileError`."""
-        try:
-            return super().prepare_data(idx)
-        except Exception as error:
-            explain_image_failure(self.get_data_info(idx)['img_path'], error)
-            raise
 
     def _get_topdown_data_infos(self, instance_list: List[Dict]) -> List[Dict]:
         """Keep every instance, as the raw readers do (mmpose's filter would

@@ -1,7 +1,7 @@
 import os.path as osp
 import warnings
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, Callable, List, Optional, Sequence, Tuple, Union
+from typing import Callable, List, Optional, Sequence, Tuple, Union
 
 import numpy as np
 from mmdet.datasets import BaseDetDataset
@@ -12,9 +12,10 @@ from PIL import Image
 
 from ..datasets.annotation_error import (FashionAnnotationError,
                                          raise_first_problem)
+from ..datasets.explain_image_failure_mixin import ExplainImageFailureMixin
 from ..datasets.fashion_layout import CLOTHES_TYPES, SPLITS
 from ..datasets.geometry_policy import ItemLocation, apply_geometry_policy
-from ..datasets.image_check import IMAGE_FIXES, explain_image_failure
+from ..datasets.image_check import IMAGE_FIXES
 from ..datasets.raw_annotation import (empty_split_error, load_raw_annotations,
                                        raw_data_root)
 
@@ -30,7 +31,7 @@ def _read_image_size(path: str) -> Tuple[int, int]:
 
 
 @DATASETS.register_module()
-class FashionDetDataset(BaseDetDataset):
+class FashionDetDataset(ExplainImageFailureMixin, BaseDetDataset):
     """Clothing detection on the raw DeepFashion-C / FLD trees (mmdet).
 
     Reads the same ``Anno/list_landmarks.txt``, ``Anno/list_bbox.txt`` and
@@ -198,15 +199,6 @@ class FashionDetDataset(BaseDetDataset):
                 raise error
             warnings.warn(str(error))
         return data_list
-
-    def prepare_data(self, idx: int) -> Any:
-        """mmengine's ``prepare_data``; a pipeline failure caused by a bad
-        image file is re-raised as a clear :class:`ImageFileError`."""
-        try:
-            return super().prepare_data(idx)
-        except Exception as error:
-            explain_image_failure(self.get_data_info(idx)['img_path'], error)
-            raise
 
     def _read_sizes(
         self, paths: Sequence[str]
