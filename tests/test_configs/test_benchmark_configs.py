@@ -8,23 +8,20 @@ import torch
 from mmengine.config import Config
 from mmengine.registry import init_default_scope
 from mmpose.registry import DATASETS, MODELS
+from script_utils import REPO, config_file
 
 import gle  # noqa: F401
 from gle.datasets import FASHION_META_KEYS
 
-REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-GLE_DEMO = osp.join(REPO, 'configs', 'gle',
-                    'td-hm_res18w32-gle2_1xb16-30e_fashion-demo-96x96.py')
-GLE_CONTEXT = osp.join(
-    REPO, 'configs', 'gle',
-    'td-hm_res18w32-gle2_1xb16-30e_fashion-context-96x96.py')
+GLE_DEMO = config_file('gle',
+                       'td-hm_res18w32-gle2_1xb16-30e_fashion-demo-96x96.py')
+GLE_CONTEXT = config_file(
+    'gle', 'td-hm_res18w32-gle2_1xb16-30e_fashion-context-96x96.py')
 BASELINES = {
     'demo':
-    osp.join(REPO, 'configs', 'baselines',
-             'td-hm_res18_1xb16-30e_fashion-demo-96x96.py'),
+    config_file('baselines', 'td-hm_res18_1xb16-30e_fashion-demo-96x96.py'),
     'context':
-    osp.join(REPO, 'configs', 'baselines',
-             'td-hm_res18_1xb16-30e_fashion-context-96x96.py'),
+    config_file('baselines', 'td-hm_res18_1xb16-30e_fashion-context-96x96.py'),
 }
 ALL = [GLE_CONTEXT, *BASELINES.values()]
 

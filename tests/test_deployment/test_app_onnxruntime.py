@@ -7,14 +7,11 @@ import numpy as np
 import pytest
 from backend_parity import BOX_TOL, IMAGES, assert_same_result
 from deploy_checkpoints import DEMO_CONFIG, DET_CONFIG, REPO
-from script_utils import load_script
+from script_utils import script_fixture
 
 APP = osp.join(REPO, 'demo', 'app.py')
 
-
-@pytest.fixture(scope='module')
-def app():
-    return load_script(APP, 'gle_demo_app')
+app = script_fixture(APP, 'gle_demo_app')
 
 
 def _box_of(item):

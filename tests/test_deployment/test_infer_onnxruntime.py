@@ -9,17 +9,14 @@ import pytest
 from backend_parity import (BOX_TOL, IMAGES, assert_same_result,
                             differing_pixels)
 from deploy_checkpoints import DEMO_CONFIG, DET_CONFIG, PAPER_K2, REPO
-from script_utils import load_script
+from script_utils import script_fixture
 
 TOOL = osp.join(REPO, 'tools', 'infer.py')
 # where each test image goes in the input folder
 NAMES = ('img_00000128.jpg', 'img_00000132.jpg', 'demo/dress_1.jpg',
          'demo/blouse_2.jpg')
 
-
-@pytest.fixture(scope='module')
-def tool():
-    return load_script(TOOL, 'infer_tool')
+tool = script_fixture(TOOL, 'infer_tool')
 
 
 @pytest.fixture(scope='module')

@@ -1,10 +1,22 @@
 """The repository's scripts (tools/, demo/) in tests: loaded as modules to
 call their functions in-process (they are scripts, not part of ``gle``), or
-run as programs."""
+run as programs; and the configs they run."""
 import importlib.util
 import os
+import os.path as osp
 import subprocess
 import sys
+
+import pytest
+
+#: the repository root
+REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+
+
+def config_file(*parts):
+    """A config of the repository: ``config_file('gle', NAME)`` is
+    ``<repo>/configs/gle/NAME``."""
+    return osp.join(REPO, 'configs', *parts)
 
 
 def load_script(path, name):
@@ -22,6 +34,21 @@ def load_script(path, name):
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+def script_fixture(path, name):
+    """A module-scoped fixture of the script at ``path``, loaded once per
+    test module: ``tool = script_fixture(TOOL, 'infer_tool')`` makes the
+    fixture ``tool``.
+
+    Args:
+        path (str): the script's file.
+        name (str): the module's ``__name__`` (see :func:`load_script`).
+
+    Returns:
+        the pytest fixture.
+    """
+    return pytest.fixture(scope='module')(lambda: load_script(path, name))
 
 
 def run_python(args, cwd, env=None, timeout=600):

@@ -12,12 +12,7 @@ from gle.benchmark import PAPER_CONFIGS
 REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 SCRIPT = osp.join(REPO_ROOT, 'tools', 'analysis', 'benchmark.py')
 
-
-def _load_module():
-    return load_script(SCRIPT, 'gle_benchmark')
-
-
-bench = _load_module()
+bench = load_script(SCRIPT, 'gle_benchmark')
 
 
 @pytest.fixture(scope='module')

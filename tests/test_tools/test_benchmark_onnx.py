@@ -4,16 +4,12 @@ alternates its order. Not timed: speeds are not checked."""
 import json
 import os.path as osp
 
-import pytest
-from script_utils import load_script
+from script_utils import script_fixture
 
 REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 SCRIPT = osp.join(REPO_ROOT, 'tools', 'analysis', 'benchmark_onnx.py')
 
-
-@pytest.fixture(scope='module')
-def bench():
-    return load_script(SCRIPT, 'benchmark_onnx')
+bench = script_fixture(SCRIPT, 'benchmark_onnx')
 
 
 def test_tiny_speed_run(bench, tmp_path):

@@ -1,19 +1,15 @@
 """tools/misc/check_fashion_dataset.py on clean and broken trees."""
 import os.path as osp
 
-import pytest
 from fashion_tree_utils import (DFC_BBOXES, DFC_LANDMARKS, DFC_PARTITION,
                                 FLD_BBOXES, FLD_LANDMARKS, FLD_PARTITION,
                                 write_images, write_tree)
-from script_utils import load_script
+from script_utils import script_fixture
 
 HERE = osp.dirname(osp.abspath(__file__))
 TOOL = osp.join(HERE, '..', '..', 'tools', 'misc', 'check_fashion_dataset.py')
 
-
-@pytest.fixture(scope='module')
-def checker():
-    return load_script(TOOL, 'check_fashion_dataset')
+checker = script_fixture(TOOL, 'check_fashion_dataset')
 
 
 def _names(rows):

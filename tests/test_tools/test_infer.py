@@ -9,15 +9,12 @@ import pytest
 from log_capture import mmengine_messages
 from random_checkpoints import (DET_CONFIG, POSE_CONFIG, SAMPLE_DIR,
                                 SAMPLE_IMAGES, save_random_checkpoints)
-from script_utils import load_script
+from script_utils import script_fixture
 
 HERE = osp.dirname(osp.abspath(__file__))
 TOOL = osp.join(HERE, '..', '..', 'tools', 'infer.py')
 
-
-@pytest.fixture(scope='module')
-def tool():
-    return load_script(TOOL, 'infer_tool')
+tool = script_fixture(TOOL, 'infer_tool')
 
 
 @pytest.fixture(scope='module')

@@ -20,12 +20,7 @@ N_TRAIN, N_VAL, N_TEST, SIZE = 48, 6, 6, 96
 PAIRS = ((0, 1), (2, 3), (4, 5), (6, 7))
 SLEEVE_AND_HEM = {1: (2, 3, 4, 5), 2: (2, 3), 3: (2, 3, 6, 7)}
 
-
-def _load_module():
-    return load_script(SCRIPT, 'make_context_fashion_data')
-
-
-gen = _load_module()
+gen = load_script(SCRIPT, 'make_context_fashion_data')
 import garment_lists as lists  # noqa: E402 (put on sys.path by gen)
 import garment_shapes as shapes  # noqa: E402
 import garment_views as views  # noqa: E402

@@ -13,12 +13,7 @@ SCRIPT = osp.join(REPO_ROOT, 'tools', 'dataset_converters',
 N_TRAIN, N_VAL, N_TEST, SIZE = 6, 3, 3, 96
 NUM_LANDMARKS = {1: 6, 2: 4, 3: 8}
 
-
-def _load_module():
-    return load_script(SCRIPT, 'make_demo_fashion_data')
-
-
-gen = _load_module()
+gen = load_script(SCRIPT, 'make_demo_fashion_data')
 
 
 def _read_list(path):

@@ -9,16 +9,13 @@ import pytest
 import torch
 from deploy_checkpoints import (DEMO_CONFIG, DET_CONFIG, REPO,
                                 save_det_checkpoint, save_pose_checkpoint)
-from script_utils import load_script
+from script_utils import script_fixture
 
 from gle.deployment import ONNXPoseModel, load_pose_model
 
 TOOL = osp.join(REPO, 'tools', 'deployment', 'pytorch2onnx.py')
 
-
-@pytest.fixture(scope='module')
-def tool():
-    return load_script(TOOL, 'pytorch2onnx')
+tool = script_fixture(TOOL, 'pytorch2onnx')
 
 
 @pytest.fixture(scope='module')

@@ -9,7 +9,7 @@ import torch
 from mmengine.config import Config
 from mmengine.registry import init_default_scope
 from mmpose.registry import MODELS
-from script_utils import load_script
+from script_utils import script_fixture
 
 from gle.apis import CheckpointMismatchError
 
@@ -19,10 +19,7 @@ DEMO = osp.join(REPO, 'configs', 'gle',
                 'td-hm_res18w32-gle2_1xb16-30e_fashion-demo-96x96.py')
 K0 = ['model.neck.num_modules=0']
 
-
-@pytest.fixture(scope='module')
-def test_tool():
-    return load_script(TOOL, 'gle_test_tool')
+test_tool = script_fixture(TOOL, 'gle_test_tool')
 
 
 def _random_checkpoint(path, num_modules):

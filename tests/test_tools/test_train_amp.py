@@ -3,18 +3,16 @@ AmpOptimWrapper."""
 import os.path as osp
 
 from mmengine.config import Config
-from script_utils import load_script
+from script_utils import REPO, config_file, load_script
 
-REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-PAPER = osp.join(REPO_ROOT, 'configs', 'gle',
-                 'td-hm_vgg16-gle2_1xb50-30e_deepfashion-c-224x224.py')
-FAST = osp.join(
-    REPO_ROOT, 'configs', 'gle',
-    'td-hm_vgg16-gle2_amp-nhwc_1xb50-30e_deepfashion-c-224x224.py')
+PAPER = config_file('gle',
+                    'td-hm_vgg16-gle2_1xb50-30e_deepfashion-c-224x224.py')
+FAST = config_file(
+    'gle', 'td-hm_vgg16-gle2_amp-nhwc_1xb50-30e_deepfashion-c-224x224.py')
 
 
 def _train_module():
-    return load_script(osp.join(REPO_ROOT, 'tools', 'train.py'), 'gle_train')
+    return load_script(osp.join(REPO, 'tools', 'train.py'), 'gle_train')
 
 
 def _merged(config, *argv):
