@@ -36,20 +36,13 @@ def _refused(args, cwd, marker):
     return proc.stdout
 
 
-def test_tools_test(crafted, tmp_path):
+# stock MMPose tools load through SafeCheckpointLoadingHook
+@pytest.mark.parametrize(
+    'tools', [osp.join(REPO, 'tools'), MIM_TOOLS], ids=['ours', 'mmpose'])
+def test_tools_test(tools, crafted, tmp_path):
     path, marker = crafted
     out = _refused([
-        osp.join(REPO, 'tools', 'test.py'), DEMO, path, '--work-dir', 'w',
-        '--cfg-options', *FAST
-    ], tmp_path, marker)
-    assert 'getattr' in out
-
-
-def test_mmpose_own_test_tool(crafted, tmp_path):
-    """Stock MMPose tools load through SafeCheckpointLoadingHook."""
-    path, marker = crafted
-    out = _refused([
-        osp.join(MIM_TOOLS, 'test.py'), DEMO, path, '--work-dir', 'w',
+        osp.join(tools, 'test.py'), DEMO, path, '--work-dir', 'w',
         '--cfg-options', *FAST
     ], tmp_path, marker)
     assert 'getattr' in out
