@@ -55,6 +55,22 @@ def coco_list(root, files):
     return [dataset.get_data_info(i) for i in range(len(dataset))]
 
 
+def write_fld_rows(root, landmarks, split):
+    """An FLD tree of ``landmarks`` rows, every item boxed ``2 2 48 78``
+    and in ``split``.
+
+    Returns:
+        list[str]: The image names of the rows.
+    """
+    names = [row.split()[0] for row in landmarks]
+    write_tree(
+        root,
+        landmarks, [f'{n} 2 2 48 78' for n in names],
+        [f'{n} {split}' for n in names],
+        fld=True)
+    return names
+
+
 def assert_same_entries(raw, coco):
     """Every data_list field but raw_ann_info (the source's own record) and
     the fields mmengine adds per dataset (sample_idx)."""
@@ -153,12 +169,7 @@ def test_fld_tree_keeps_variation_occlusion_and_truncated_coords(
         # full, variation 5, all occluded: kept, never visible
         'img/img_00000003.jpg 3 5 ' + ' '.join(['1 20 20'] * 8),
     ]
-    names = [row.split()[0] for row in landmarks]
-    write_tree(
-        root,
-        landmarks, [f'{n} 2 2 48 78' for n in names],
-        [f'{n} test' for n in names],
-        fld=True)
+    names = write_fld_rows(root, landmarks, 'test')
     write_images(root, names, size=(50, 80))
     written = fashion_raw_to_coco.convert(
         str(root), 'fld', str(tmp_path / 'out'), splits=['test'], workers=2)
@@ -213,12 +224,7 @@ def test_missing_image_and_malformed_line_are_named(tmp_path):
         'img/img_00000001.jpg 1 1 ' + ' '.join(['0 10 10'] * 6),
         'img/img_00000002.jpg 2 1 ' + ' '.join(['0 10 10'] * 4),
     ]
-    names = [row.split()[0] for row in landmarks]
-    write_tree(
-        root,
-        landmarks, [f'{n} 2 2 48 78' for n in names],
-        [f'{n} train' for n in names],
-        fld=True)
+    names = write_fld_rows(root, landmarks, 'train')
     write_images(root, names[:1])
     with pytest.raises(SystemExit) as error:
         fashion_raw_to_coco.main(
@@ -229,10 +235,8 @@ def test_missing_image_and_malformed_line_are_named(tmp_path):
     assert osp.join(str(root), 'img', 'img_00000002.jpg') in message
     assert 'Fix: unpack img.zip' in message
 
-    write_tree(
-        root, [landmarks[0], 'img/img_00000002.jpg 2 1 0 10'],
-        [f'{n} 2 2 48 78' for n in names], [f'{n} train' for n in names],
-        fld=True)
+    write_fld_rows(root, [landmarks[0], 'img/img_00000002.jpg 2 1 0 10'],
+                   'train')
     with pytest.raises(FashionAnnotationError, match='list_landmarks.txt:4'):
         fashion_raw_to_coco.convert(str(root), 'fld', str(tmp_path / 'out'))
 
