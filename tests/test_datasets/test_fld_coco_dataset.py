@@ -37,7 +37,10 @@ def coco_file(path, names, anns, images, with_names=True):
     return str(path)
 
 
-def test_real_sample():
+@pytest.fixture(scope='module')
+def real_sample():
+    """MMPose's FLD json sample read by FLDCocoDataset, and the warnings
+    that reading gave."""
     with warnings.catch_warnings(record=True) as record:
         warnings.simplefilter('always')
         dataset = FLDCocoDataset(
@@ -45,45 +48,50 @@ def test_real_sample():
             data_prefix=dict(img=SAMPLE_DIR),
             test_mode=True,
             serialize_data=False)
+    return dataset, record
+
+
+def test_real_sample(real_sample):
+    dataset, record = real_sample
     assert not [w for w in record if 'FLDCocoDataset' in str(w.message)]
     assert len(dataset) == 2
-    first, second = dataset.data_list
-
-    assert first['img_id'] == 128 and first['id'] == 128
+    first = dataset.data_list[0]
+    assert first['id'] == 128
     assert first['img_path'] == osp.join(SAMPLE_DIR, 'img_00000128.jpg')
     assert first['clothes_type'] == 3 and first['variation_type'] == 0
     assert first['category_id'] == 1
-    # bbox [88, 21, 48, 142] xywh -> xyxy
-    np.testing.assert_array_equal(first['bbox'],
-                                  np.array([[88, 21, 136, 163]], np.float32))
     assert first['bbox'].dtype == np.float32
     np.testing.assert_array_equal(first['bbox_score'], [1.0])
-    np.testing.assert_array_equal(
-        first['keypoints'],
-        np.array([[[108, 33], [121, 36], [95, 65], [128, 68], [118, 79],
-                   [114, 75], [115, 150], [112, 143]]], np.float32))
-    # v = 1 1 2 1 2 1 2 1 -> codes 1 1 0 1 0 1 0 1
-    np.testing.assert_array_equal(first['visibility_codes'],
-                                  [[1, 1, 0, 1, 0, 1, 0, 1]])
-    np.testing.assert_array_equal(first['keypoints_visible'],
-                                  [[0, 0, 1, 0, 1, 0, 1, 0]])
     assert first['keypoints_visible'].dtype == np.float32
-    assert first['num_keypoints'] == 3
     assert first['raw_ann_info']['id'] == 128
     assert first['raw_ann_info']['ann_file'].endswith('test_fld.json')
 
-    assert second['img_id'] == 132
-    np.testing.assert_array_equal(second['bbox'], [[1, 1, 200, 250]])
-    np.testing.assert_array_equal(
-        second['keypoints'],
-        np.array([[[71, 19], [127, 15], [37, 80], [162, 71], [60, 112],
-                   [145, 109], [0, 0], [172, 235]]], np.float32))
-    # (0, 0, 0) left hem of a full-body item -> truncated (2)
-    np.testing.assert_array_equal(second['visibility_codes'],
-                                  [[0, 0, 0, 0, 0, 0, 2, 0]])
-    np.testing.assert_array_equal(second['keypoints_visible'],
-                                  [[1, 1, 1, 1, 1, 1, 0, 1]])
-    assert second['num_keypoints'] == 7
+
+@pytest.mark.parametrize(
+    'index, img_id, bbox, keypoints, codes, visible, num_keypoints',
+    [
+        # bbox [88, 21, 48, 142] xywh -> xyxy; v = 1 1 2 1 2 1 2 1 ->
+        # codes 1 1 0 1 0 1 0 1
+        (0, 128, [88, 21, 136, 163], [
+            [108, 33], [121, 36], [95, 65], [128, 68], [118, 79], [114, 75],
+            [115, 150], [112, 143]
+        ], [1, 1, 0, 1, 0, 1, 0, 1], [0, 0, 1, 0, 1, 0, 1, 0], 3),
+        # (0, 0, 0) left hem of a full-body item -> truncated (2)
+        (1, 132, [1, 1, 200, 250], [[71, 19], [127, 15], [37, 80], [162, 71],
+                                    [60, 112], [145, 109], [0, 0], [172, 235]],
+         [0, 0, 0, 0, 0, 0, 2, 0], [1, 1, 1, 1, 1, 1, 0, 1], 7),
+    ],
+    ids=['img_00000128', 'img_00000132'])
+def test_real_sample_instance(real_sample, index, img_id, bbox, keypoints,
+                              codes, visible, num_keypoints):
+    entry = real_sample[0].data_list[index]
+    assert entry['img_id'] == img_id
+    np.testing.assert_array_equal(entry['bbox'], [bbox])
+    np.testing.assert_array_equal(entry['keypoints'],
+                                  np.array([keypoints], np.float32))
+    np.testing.assert_array_equal(entry['visibility_codes'], [codes])
+    np.testing.assert_array_equal(entry['keypoints_visible'], [visible])
+    assert entry['num_keypoints'] == num_keypoints
 
 
 def _images(*ids):
