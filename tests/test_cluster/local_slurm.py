@@ -13,6 +13,7 @@ import shutil
 import subprocess
 import time
 
+from apt_packages import apt_install
 from cluster_utils import free_port
 
 #: Debian/Ubuntu packages with the daemons and the client commands
@@ -71,35 +72,8 @@ def ensure_installed(log=print):
     """Install slurmctld/slurmd/slurm-client/munge with apt-get if any binary
     is missing. Returns None when ready, else the reason it cannot be (exact
     error)."""
-    missing = missing_binaries()
-    if not missing:
-        return None
-    if os.geteuid() != 0:
-        return (f'missing {missing} and not root, so apt-get install is '
-                'impossible')
-    if shutil.which('apt-get') is None:
-        return f'missing {missing} and there is no apt-get on this machine'
-    env = dict(os.environ, DEBIAN_FRONTEND='noninteractive')
-    install = [
-        'apt-get', 'install', '-y', '--no-install-recommends', *APT_PACKAGES
-    ]
-    error = ''
-    for cmd in (install, ['apt-get', 'update'], install):
-        log(f'[slurm test] {" ".join(cmd)}')
-        start = time.time()
-        try:
-            proc = subprocess.run(
-                cmd, env=env, capture_output=True, text=True, timeout=240)
-        except subprocess.TimeoutExpired as e:
-            return f'`{" ".join(cmd)}` timed out after {e.timeout}s'
-        log(f'[slurm test]   exit code {proc.returncode} after '
-            f'{time.time() - start:.0f}s')
-        if proc.returncode != 0:
-            error = f'`{" ".join(cmd)}` failed ({proc.returncode}): ' \
-                    f'{(proc.stderr or proc.stdout).strip()[-1500:]}'
-        elif cmd is install and not missing_binaries():
-            return None
-    return error or f'still missing {missing_binaries()} after apt-get install'
+    return apt_install(APT_PACKAGES, missing_binaries, '[slurm test]', 240,
+                       log)
 
 
 class LocalSlurm:

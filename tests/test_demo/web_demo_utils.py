@@ -3,7 +3,8 @@ demo/app.py as a server on 127.0.0.1, and a proxy that records what the
 server tries to reach outside.
 
 Chromium and its driver come from apt (``chromium``, ``chromium-driver``),
-installed when missing, as tests/test_cluster/local_slurm.py installs Slurm.
+installed when missing by tests/test_utils/apt_packages.py, as Slurm is for
+tests/test_cluster/local_slurm.py.
 """
 import os
 import os.path as osp
@@ -15,6 +16,8 @@ import tempfile
 import threading
 import time
 import urllib.request
+
+from apt_packages import apt_install
 
 REPO = osp.normpath(osp.join(osp.dirname(__file__), '..', '..'))
 APP = osp.join(REPO, 'demo', 'app.py')
@@ -44,35 +47,8 @@ def ensure_chromium(log=print):
         str | None: None when ready, else why it cannot be (the exact
         error).
     """
-    if not missing_browser():
-        return None
-    if os.geteuid() != 0:
-        return (f'missing {missing_browser()} and not root, so apt-get '
-                'install is impossible')
-    if shutil.which('apt-get') is None:
-        return (f'missing {missing_browser()} and there is no apt-get on '
-                'this machine')
-    env = dict(os.environ, DEBIAN_FRONTEND='noninteractive')
-    install = [
-        'apt-get', 'install', '-y', '--no-install-recommends', *APT_PACKAGES
-    ]
-    error = ''
-    for cmd in (install, ['apt-get', 'update'], install):
-        log(f'[web demo test] {" ".join(cmd)}')
-        start = time.time()
-        try:
-            proc = subprocess.run(
-                cmd, env=env, capture_output=True, text=True, timeout=600)
-        except subprocess.TimeoutExpired as e:
-            return f'`{" ".join(cmd)}` timed out after {e.timeout}s'
-        log(f'[web demo test]   exit code {proc.returncode} after '
-            f'{time.time() - start:.0f}s')
-        if proc.returncode != 0:
-            error = (f'`{" ".join(cmd)}` failed ({proc.returncode}): '
-                     f'{(proc.stderr or proc.stdout).strip()[-1500:]}')
-        elif cmd is install and not missing_browser():
-            return None
-    return error or f'still missing {missing_browser()} after apt-get'
+    return apt_install(APT_PACKAGES, missing_browser, '[web demo test]', 600,
+                       log)
 
 
 def start_chromium(user_data_dir):
