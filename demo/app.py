@@ -45,8 +45,15 @@ CACHE_SECONDS = 3600
 #: command-line options naming files that must exist before models load
 FILE_OPTIONS = ('pose_config', 'pose_checkpoint', 'det_config',
                 'det_checkpoint', 'onnx', 'det_onnx')
-#: ``--backend`` values (gle.apis.BACKENDS, without importing gle for --help)
-BACKENDS = ('pytorch', 'onnxruntime')
+
+# the model options of tools/infer.py (standard library only: --help stays
+# instant)
+sys.path.append(
+    osp.join(osp.dirname(osp.dirname(osp.abspath(__file__))), 'tools'))
+import infer_args  # noqa: E402
+
+#: ``--backend`` values (``gle.apis.BACKENDS``)
+BACKENDS = infer_args.BACKENDS
 
 
 def parse_args(argv=None):
@@ -56,18 +63,9 @@ def parse_args(argv=None):
     parser.add_argument(
         '--pose-config', required=True, help='GLE config (configs/gle/)')
     parser.add_argument(
-        '--pose-checkpoint',
-        help='GLE checkpoint (required with --backend pytorch; not read '
-        'with --backend onnxruntime)')
-    parser.add_argument(
-        '--det-config', help='clothing detector config (configs/det/)')
-    parser.add_argument(
-        '--det-checkpoint', help='clothing detector checkpoint')
-    parser.add_argument(
-        '--device',
-        default=None,
-        help='cpu, cuda, cuda:1 ... (default: a GPU when available, else '
-        'cpu)')
+        '--pose-checkpoint', help=infer_args.POSE_CHECKPOINT_HELP)
+    infer_args.add_detector_args(parser)
+    infer_args.add_device_arg(parser)
     parser.add_argument(
         '--host',
         default='127.0.0.1',
@@ -81,26 +79,7 @@ def parse_args(argv=None):
         default=MAX_PIXELS,
         help='largest photo accepted, in pixels (default: '
         f'{MAX_PIXELS}); larger ones get a message')
-    # the backend options of tools/infer.py, with the same meaning
-    parser.add_argument(
-        '--backend',
-        choices=BACKENDS,
-        default='pytorch',
-        help='run the checkpoints with PyTorch (default) or their ONNX '
-        'exports with onnxruntime (--onnx, --det-onnx)')
-    parser.add_argument(
-        '--onnx',
-        help='the pose model of --pose-config exported by '
-        'tools/deployment/pytorch2onnx.py (--backend onnxruntime)')
-    parser.add_argument(
-        '--det-onnx',
-        help='the clothing detector exported with pytorch2onnx.py --det '
-        '(--backend onnxruntime)')
-    parser.add_argument(
-        '--num-threads',
-        type=int,
-        help="onnxruntime threads per model (default: onnxruntime's, one "
-        'per physical core)')
+    infer_args.add_backend_args(parser, '--pose-config')
     args = parser.parse_args(argv)
     if args.max_pixels < 1:
         parser.error(f'--max-pixels {args.max_pixels}: must be positive')

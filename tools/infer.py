@@ -57,8 +57,13 @@ import sys
 
 from tqdm import tqdm
 
-#: ``--backend`` values (gle.apis.BACKENDS, without importing gle for --help)
-BACKENDS = ('pytorch', 'onnxruntime')
+# the options shared with demo/app.py (standard library only: --help stays
+# instant)
+sys.path.append(osp.dirname(osp.abspath(__file__)))
+import infer_args  # noqa: E402
+
+#: ``--backend`` values (``gle.apis.BACKENDS``)
+BACKENDS = infer_args.BACKENDS
 
 
 def parse_args(argv=None):
@@ -68,33 +73,9 @@ def parse_args(argv=None):
     parser.add_argument('input', help='image, folder of images, or video')
     parser.add_argument('pose_config', help='GLE config (configs/gle/)')
     parser.add_argument(
-        'pose_checkpoint',
-        nargs='?',
-        help='GLE checkpoint (required with --backend pytorch; not read '
-        'with --backend onnxruntime)')
-    parser.add_argument(
-        '--det-config', help='clothing detector config (configs/det/)')
-    parser.add_argument(
-        '--det-checkpoint', help='clothing detector checkpoint')
-    parser.add_argument(
-        '--backend',
-        choices=BACKENDS,
-        default='pytorch',
-        help='run the checkpoints with PyTorch (default) or their ONNX '
-        'exports with onnxruntime (--onnx, --det-onnx)')
-    parser.add_argument(
-        '--onnx',
-        help='the pose model of POSE_CONFIG exported by '
-        'tools/deployment/pytorch2onnx.py (--backend onnxruntime)')
-    parser.add_argument(
-        '--det-onnx',
-        help='the clothing detector exported with pytorch2onnx.py --det '
-        '(--backend onnxruntime)')
-    parser.add_argument(
-        '--num-threads',
-        type=int,
-        help='onnxruntime threads per model (default: onnxruntime\'s, one '
-        'per physical core)')
+        'pose_checkpoint', nargs='?', help=infer_args.POSE_CHECKPOINT_HELP)
+    infer_args.add_detector_args(parser)
+    infer_args.add_backend_args(parser, 'POSE_CONFIG')
     parser.add_argument(
         '--boxes',
         help='JSON file of boxes per image: {"<image file name>": '
@@ -148,11 +129,7 @@ def parse_args(argv=None):
         type=int,
         default=2,
         help='line width in the drawings (default: 2)')
-    parser.add_argument(
-        '--device',
-        default=None,
-        help='cpu, cuda, cuda:1 ... (default: a GPU when '
-        'available, else cpu)')
+    infer_args.add_device_arg(parser)
     return parser.parse_args(argv)
 
 
