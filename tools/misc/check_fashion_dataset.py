@@ -194,22 +194,41 @@ def _report_geometry(records, problems, bboxes, keypoints, img_sizes,
                         f'box ({box}) of {name} extends beyond the {size} '
                         'image',
                         'check it (the datasets keep it as annotated)'))
-            for k in np.flatnonzero(problems['landmark_outside_image'][i]):
-                x, y = keypoints[i, k]
-                errors.append(
-                    FashionAnnotationError(
-                        landmark_file, rec.landmark_line,
-                        f'visible landmark {LANDMARK_NAMES[k]} at '
-                        f'({x:g}, {y:g}) lies outside the {size} image {name}',
-                        'correct the coordinates or mark it truncated (2)'))
-        for k in np.flatnonzero(problems['landmark_outside_box'][i]):
-            x, y = keypoints[i, k]
-            warnings.append(
-                FashionAnnotationError(
-                    landmark_file, rec.landmark_line,
-                    f'visible landmark {LANDMARK_NAMES[k]} at ({x:g}, {y:g}) '
-                    f'lies outside its box ({box})',
-                    'check it (the datasets keep it as annotated)'))
+            errors.extend(
+                _landmarks_outside(
+                    landmark_file, rec, keypoints[i],
+                    problems['landmark_outside_image'][i],
+                    f'the {size} image {name}',
+                    'correct the coordinates or mark it truncated (2)'))
+        warnings.extend(
+            _landmarks_outside(landmark_file, rec, keypoints[i],
+                               problems['landmark_outside_box'][i],
+                               f'its box ({box})',
+                               'check it (the datasets keep it as annotated)'))
+
+
+def _landmarks_outside(landmark_file, rec, keypoints, outside, where,
+                       fix) -> List[FashionAnnotationError]:
+    """One located message per landmark of ``rec`` flagged in ``outside``.
+
+    Args:
+        landmark_file (str): The landmark list.
+        rec (RawFashionItem): The item (its ``landmark_line``).
+        keypoints (np.ndarray): Its landmarks, shape (8, 2).
+        outside (np.ndarray): Bool, shape (8, ): the flagged landmarks.
+        where (str): What they lie outside, e.g. ``'its box (1 2 3 4)'``.
+        fix (str): The fix the message suggests.
+
+    Returns:
+        list[FashionAnnotationError]: In landmark order.
+    """
+    return [
+        FashionAnnotationError(
+            landmark_file, rec.landmark_line,
+            f'visible landmark {LANDMARK_NAMES[k]} at '
+            f'({keypoints[k][0]:g}, {keypoints[k][1]:g}) lies outside '
+            f'{where}', fix) for k in np.flatnonzero(outside)
+    ]
 
 
 def _print_counts(records: List[RawFashionItem], fmt: str) -> None:
