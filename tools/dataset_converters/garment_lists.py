@@ -2,14 +2,17 @@
 
 Shared by ``make_demo_fashion_data.py`` (DeepFashion-C layout, no
 ``variation_type``) and ``make_context_fashion_data.py`` (FLD layout): their
-common options and argument checks, the split draw, the JPEG files and the
-lists. The lists are written with ``gle.datasets.raw_annotation.write_table``,
-padded like the real ones: image names left-aligned in a fixed column,
-integers zero-padded to 3 digits.
+common options and argument checks, the start (old set removed, splits drawn)
+and end (README, size, time) of a run, the JPEG files and the lists. The
+lists are written with ``gle.datasets.raw_annotation.write_table``, padded
+like the real ones: image names left-aligned in a fixed column, integers
+zero-padded to 3 digits.
 """
 import hashlib
 import os
 import os.path as osp
+import shutil
+import time
 
 import cv2
 import numpy as np
@@ -80,6 +83,57 @@ def draw_splits(num_train, num_val, num_test, seed):
     status = np.array(['train'] * num_train + ['val'] * num_val +
                       ['test'] * num_test)
     return status[split_rng.permutation(n)] if n else status
+
+
+def start_set(out_dir, subdirs, num_train, num_val, num_test, seed, size):
+    """Check the arguments, remove the previous set's ``subdirs`` of
+    ``out_dir`` and draw the splits.
+
+    Args:
+        out_dir (str): The dataset root.
+        subdirs (Sequence[str]): Its folders the generator writes.
+        num_train (int): Number of train images.
+        num_val (int): Number of val images.
+        num_test (int): Number of test images.
+        seed (int): The generator's seed.
+        size (int): The longer image side.
+
+    Returns:
+        tuple[str, np.ndarray]: ``out_dir`` made absolute, and the split of
+        each image (:func:`draw_splits`).
+    """
+    check_set_arguments(num_train, num_val, num_test, seed, size)
+    out_dir = osp.abspath(out_dir)
+    for sub in subdirs:
+        if osp.isdir(osp.join(out_dir, sub)):
+            shutil.rmtree(osp.join(out_dir, sub))
+    return out_dir, draw_splits(num_train, num_val, num_test, seed)
+
+
+def split_summary(out_dir, status):
+    """The first fields of a generator's summary: ``out_dir``,
+    ``num_images`` and ``splits`` (images per split) of ``status``
+    (:func:`draw_splits`)."""
+    return dict(
+        out_dir=out_dir,
+        num_images=len(status),
+        splits={s: int((status == s).sum())
+                for s in ('train', 'val', 'test')})
+
+
+def finish_set(out_dir, readme, summary, start):
+    """Write ``README.md`` into ``out_dir`` and add ``total_bytes`` (of the
+    folder) and ``seconds`` (since ``start``, a ``time.time()``) to
+    ``summary``.
+
+    Returns:
+        dict: ``summary``.
+    """
+    with open(osp.join(out_dir, 'README.md'), 'w', newline='\n') as f:
+        f.write(readme)
+    summary['total_bytes'] = folder_bytes(out_dir)
+    summary['seconds'] = time.time() - start
+    return summary
 
 
 def write_jpeg(path, img, jpeg_quality):
@@ -189,6 +243,11 @@ def visibility_counts(records):
         for v, _, _ in r['landmarks']:
             vis[v] += 1
     return vis
+
+
+def clothes_type_counts(records):
+    """Number of records per clothes type (1 upper, 2 lower, 3 full)."""
+    return {t: sum(r['clothes_type'] == t for r in records) for t in (1, 2, 3)}
 
 
 def folder_bytes(root):

@@ -36,7 +36,6 @@ import argparse
 import math
 import os
 import os.path as osp
-import shutil
 import sys
 import time
 
@@ -235,17 +234,12 @@ def generate(out_dir=DEFAULT_OUT_DIR,
     Any previous ``Anno``, ``Eval`` and ``img`` contents of ``out_dir`` are
     replaced.
     """
-    lists.check_set_arguments(num_train, num_val, num_test, seed, size)
+    t0 = time.time()
     if not 1 <= jpeg_quality <= 100:
         raise ValueError('jpeg quality must be in [1, 100]')
-    t0 = time.time()
-    n = num_train + num_val + num_test
-    out_dir = osp.abspath(out_dir)
-    for sub in ('Anno', 'Eval', 'img'):
-        if osp.isdir(osp.join(out_dir, sub)):
-            shutil.rmtree(osp.join(out_dir, sub))
-
-    status = lists.draw_splits(num_train, num_val, num_test, seed)
+    out_dir, status = lists.start_set(out_dir, ('Anno', 'Eval', 'img'),
+                                      num_train, num_val, num_test, seed, size)
+    n = len(status)
 
     records = []
     os.makedirs(osp.join(out_dir, 'img'), exist_ok=True)
@@ -261,10 +255,7 @@ def generate(out_dir=DEFAULT_OUT_DIR,
     lists.write_views(out_dir, records)
 
     summary = dict(
-        out_dir=out_dir,
-        num_images=n,
-        splits={s: int((status == s).sum())
-                for s in ('train', 'val', 'test')},
+        lists.split_summary(out_dir, status),
         views={v: sum(r['view'] == v for r in records)
                for v in VIEWS},
         test_views={
@@ -273,10 +264,7 @@ def generate(out_dir=DEFAULT_OUT_DIR,
         },
         side_facing_front=sum(r['view'] == 'side' and abs(r['yaw']) < 90
                               for r in records),
-        clothes_types={
-            t: sum(r['clothes_type'] == t for r in records)
-            for t in (1, 2, 3)
-        },
+        clothes_types=lists.clothes_type_counts(records),
         variation_types={
             t: sum(r['variation_type'] == t for r in records)
             for t in range(1, 6)
@@ -286,11 +274,7 @@ def generate(out_dir=DEFAULT_OUT_DIR,
            f' --num-train {num_train} --num-val {num_val} --num-test '
            f'{num_test} --seed {seed} --size {size} --jpeg-quality '
            f'{jpeg_quality}')
-    with open(osp.join(out_dir, 'README.md'), 'w', newline='\n') as f:
-        f.write(_readme(cmd, size, summary))
-    summary['total_bytes'] = lists.folder_bytes(out_dir)
-    summary['seconds'] = time.time() - t0
-    return summary
+    return lists.finish_set(out_dir, _readme(cmd, size, summary), summary, t0)
 
 
 def contact_sheet(root,

@@ -43,7 +43,6 @@ earlier images. Usage::
 import argparse
 import os
 import os.path as osp
-import shutil
 import sys
 import time
 
@@ -186,15 +185,12 @@ def generate(out_dir=DEFAULT_OUT_DIR,
     Any previous ``Anno``, ``Eval`` and ``img/Demo_*`` contents of ``out_dir``
     are replaced.
     """
-    lists.check_set_arguments(num_train, num_val, num_test, seed, size)
     t0 = time.time()
-    n = num_train + num_val + num_test
-    out_dir = osp.abspath(out_dir)
-    for sub in ['Anno', 'Eval'] + [osp.join('img', c) for c, _ in CATEGORIES]:
-        if osp.isdir(osp.join(out_dir, sub)):
-            shutil.rmtree(osp.join(out_dir, sub))
-
-    status = lists.draw_splits(num_train, num_val, num_test, seed)
+    out_dir, status = lists.start_set(
+        out_dir,
+        ['Anno', 'Eval'] + [osp.join('img', c) for c, _ in CATEGORIES],
+        num_train, num_val, num_test, seed, size)
+    n = len(status)
 
     records = []
     counters = {c: 0 for c, _ in CATEGORIES}
@@ -220,14 +216,8 @@ def generate(out_dir=DEFAULT_OUT_DIR,
     vis = lists.visibility_counts(records)
     n_lm = sum(vis.values())
     summary = dict(
-        out_dir=out_dir,
-        num_images=n,
-        splits={s: int((status == s).sum())
-                for s in ('train', 'val', 'test')},
-        clothes_types={
-            t: sum(r['clothes_type'] == t for r in records)
-            for t in (1, 2, 3)
-        },
+        lists.split_summary(out_dir, status),
+        clothes_types=lists.clothes_type_counts(records),
         categories={c: counters[c]
                     for c, _ in CATEGORIES},
         visibility=vis,
@@ -238,11 +228,7 @@ def generate(out_dir=DEFAULT_OUT_DIR,
     )
     readme = _readme(num_train, num_val, num_test, seed, size, jpeg_quality,
                      summary)
-    with open(osp.join(out_dir, 'README.md'), 'w', newline='\n') as f:
-        f.write(readme)
-    summary['total_bytes'] = lists.folder_bytes(out_dir)
-    summary['seconds'] = time.time() - t0
-    return summary
+    return lists.finish_set(out_dir, readme, summary, t0)
 
 
 def parse_args(argv=None):
