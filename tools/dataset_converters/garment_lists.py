@@ -54,6 +54,14 @@ def add_set_arguments(parser, out_dir, num_train, num_val, num_test, seed):
     parser.add_argument('--jpeg-quality', type=int, default=90)
 
 
+def set_arguments(args):
+    """The ``generate`` arguments of the options :func:`add_set_arguments`
+    added, in its order (``out_dir``, ``num_train``, ``num_val``,
+    ``num_test``, ``seed``, ``size``, ``jpeg_quality``)."""
+    return (args.out_dir, args.num_train, args.num_val, args.num_test,
+            args.seed, args.size, args.jpeg_quality)
+
+
 def check_set_arguments(num_train, num_val, num_test, seed, size):
     """Raise ``ValueError`` for negative split sizes or seed, or an image
     size outside [48, 999]."""
@@ -134,6 +142,16 @@ def finish_set(out_dir, readme, summary, start):
     summary['total_bytes'] = folder_bytes(out_dir)
     summary['seconds'] = time.time() - start
     return summary
+
+
+def print_summary(summary, details):
+    """Print what a run wrote: the images, where and how fast, the
+    generator's ``details`` lines, and the size on disk."""
+    print(f"wrote {summary['num_images']} images to {summary['out_dir']} "
+          f"in {summary['seconds']:.1f} s")
+    print(details)
+    print(f"total size: {summary['total_bytes'] / 1e6:.2f} MB "
+          f"({summary['total_bytes']} bytes)")
 
 
 def write_jpeg(path, img, jpeg_quality):

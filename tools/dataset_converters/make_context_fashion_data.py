@@ -381,13 +381,8 @@ def parse_args(argv=None):
 
 def main(argv=None):
     args = parse_args(argv)
-    s = generate(args.out_dir, args.num_train, args.num_val, args.num_test,
-                 args.seed, args.size, args.jpeg_quality)
-    print(f"wrote {s['num_images']} images to {s['out_dir']} in "
-          f"{s['seconds']:.1f} s")
-    print(_summary_lines(s))
-    print(f"total size: {s['total_bytes'] / 1e6:.2f} MB ({s['total_bytes']} "
-          'bytes)')
+    s = generate(*lists.set_arguments(args))
+    lists.print_summary(s, _summary_lines(s))
     if args.contact_sheet:
         split = 'train' if s['splits']['train'] else 'test'
         print('contact sheet: ' +

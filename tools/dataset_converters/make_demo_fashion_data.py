@@ -240,18 +240,16 @@ def parse_args(argv=None):
 
 def main(argv=None):
     args = parse_args(argv)
-    s = generate(args.out_dir, args.num_train, args.num_val, args.num_test,
-                 args.seed, args.size, args.jpeg_quality)
-    print(f"wrote {s['num_images']} images to {s['out_dir']} in "
-          f"{s['seconds']:.1f} s")
-    print(f"splits: {s['splits']}")
-    print(f"clothes types (1 upper, 2 lower, 3 full): {s['clothes_types']}")
-    print(f"categories: {s['categories']}")
-    print(f"visibility codes: {s['visibility']} (visible "
-          f"{100 * s['visible_fraction']:.1f}%)")
-    print(f"boxes starting at (0, 0): {s['boxes_at_origin']}")
-    print(f"total size: {s['total_bytes'] / 1e6:.2f} MB ({s['total_bytes']} "
-          "bytes)")
+    s = generate(*lists.set_arguments(args))
+    lists.print_summary(
+        s, '\n'.join([
+            f"splits: {s['splits']}",
+            f"clothes types (1 upper, 2 lower, 3 full): {s['clothes_types']}",
+            f"categories: {s['categories']}",
+            f"visibility codes: {s['visibility']} (visible "
+            f"{100 * s['visible_fraction']:.1f}%)",
+            f"boxes starting at (0, 0): {s['boxes_at_origin']}",
+        ]))
     return s
 
 
