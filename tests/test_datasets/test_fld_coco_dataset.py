@@ -101,25 +101,28 @@ def _images(*ids):
     ]
 
 
+def _annotation(ann_id, bbox, keypoints, num_keypoints):
+    """A COCO annotation of image ``ann_id``: xywh ``bbox``, flat
+    ``keypoints`` (x, y, v) triples."""
+    return dict(
+        id=ann_id,
+        image_id=ann_id,
+        category_id=1,
+        bbox=bbox,
+        keypoints=keypoints,
+        num_keypoints=num_keypoints)
+
+
 def _upper_lower(tmp_path, with_names=True):
     upper = coco_file(tmp_path / 'fld_upper_test.json', UPPER_NAMES, [
-        dict(
-            id=1,
-            image_id=1,
-            category_id=1,
-            bbox=[0, 0, 80, 100],
-            keypoints=[
-                10, 10, 2, 30, 10, 1, 5, 40, 0, 50, 40, 2, 12, 90, 2, 40, 91, 2
-            ],
+        _annotation(
+            1, [0, 0, 80, 100],
+            [10, 10, 2, 30, 10, 1, 5, 40, 0, 50, 40, 2, 12, 90, 2, 40, 91, 2],
             num_keypoints=5)
     ], _images(1), with_names)
     lower = coco_file(tmp_path / 'fld_lower_test.json', LOWER_NAMES, [
-        dict(
-            id=2,
-            image_id=2,
-            category_id=1,
-            bbox=[10, 20, 50, 60],
-            keypoints=[15, 25, 2, 55, 25, 2, 0, 0, 0, 50, 70, 1],
+        _annotation(
+            2, [10, 20, 50, 60], [15, 25, 2, 55, 25, 2, 0, 0, 0, 50, 70, 1],
             num_keypoints=3)
     ], _images(2), with_names)
     return upper, lower
