@@ -25,6 +25,17 @@ class BaseFashionDataset(RawFashionFilesMixin, FashionCocoStyleDataset):
     policies, and :meth:`parse_data_info` turns each item into an instance,
     as mmpose's COCO datasets do for each json annotation.
 
+    Unified landmarks (all clothes types)::
+
+        0: 'left_collar',     1: 'right_collar',
+        2: 'left_sleeve',     3: 'right_sleeve',
+        4: 'left_waistline',  5: 'right_waistline',
+        6: 'left_hem',        7: 'right_hem'
+
+    Upper-body items fill slots 0-3, 6, 7; lower-body items 4-7; full-body
+    items all. Subclasses name the benchmark and whether its landmark rows
+    carry a ``variation_type`` column (:attr:`HAS_VARIATION`).
+
     Each top-down ``data_list`` entry holds:
 
     - ``img_id``, ``id`` (int): 1-based row index in the landmark file
