@@ -3,10 +3,10 @@ from typing import Dict, List, Optional, Sequence
 
 import numpy as np
 
+from ..utils import check_image
 from .det_processing import postprocess_detections, preprocess_det_image
 from .metadata import read_metadata
 from .ort_session import DEFAULT_PROVIDERS, create_session
-from .topdown_preprocessor import check_image
 
 
 class ONNXDetector:
