@@ -6,6 +6,7 @@ Not imported by ``gle/__init__``: onnx / onnxruntime are optional
 (``requirements/deploy.txt``).
 """
 from ..utils import check_image
+from .base_onnx_model import BaseONNXModel
 from .det_processing import (batched_nms, det_settings_from_config, nms,
                              postprocess_detections, preprocess_det_image)
 from .detector_export_wrapper import DetectorExportWrapper
@@ -21,7 +22,7 @@ from .ort_session import create_session
 from .topdown_preprocessor import TopdownPreprocessor
 
 __all__ = [
-    'ONNXPoseModel', 'ONNXDetector', 'TopdownPreprocessor',
+    'BaseONNXModel', 'ONNXPoseModel', 'ONNXDetector', 'TopdownPreprocessor',
     'HeatmapExportWrapper', 'DetectorExportWrapper', 'export_pose_model',
     'export_detector', 'export_onnx', 'check_onnx', 'load_pose_model',
     'load_detector', 'create_session', 'read_metadata', 'write_metadata',
