@@ -4,29 +4,8 @@
 #       bash tools/slurm_train.sh PARTITION JOB_NAME CONFIG WORK_DIR [train.py args...]
 # GPUS is the number of tasks. GPUS_PER_NODE=0 requests no GPUs (CPU partitions; the
 # processes then use the gloo backend) and places GPUS tasks with no per-node limit.
-set -ex
-PARTITION=$1
-JOB_NAME=$2
-CONFIG=$3
-WORK_DIR=$4
-GPUS=${GPUS:-8}
-GPUS_PER_NODE=${GPUS_PER_NODE:-8}
-CPUS_PER_TASK=${CPUS_PER_TASK:-5}
-SRUN_ARGS=${SRUN_ARGS:-""}
-PYTHON=${PYTHON:-python}
-if [ "$GPUS_PER_NODE" -gt 0 ]; then
-    PLACEMENT="--gres=gpu:${GPUS_PER_NODE} --ntasks-per-node=${GPUS_PER_NODE}"
-else
-    PLACEMENT=""
-fi
+set -e
+TOOLS=$(dirname "$0")
 
-# shellcheck disable=SC2086
-srun -p "${PARTITION}" \
-    --job-name="${JOB_NAME}" \
-    ${PLACEMENT} \
-    --ntasks="${GPUS}" \
-    --cpus-per-task="${CPUS_PER_TASK}" \
-    --kill-on-bad-exit=1 \
-    ${SRUN_ARGS} \
-    "$PYTHON" -u "$(dirname "$0")/train.py" "${CONFIG}" --work-dir="${WORK_DIR}" \
-    --launcher=slurm "${@:5}"
+exec bash "$TOOLS/slurm_launch.sh" "$1" "$2" "$TOOLS/train.py" "$3" \
+    --work-dir="$4" --launcher=slurm "${@:5}"

@@ -14,6 +14,7 @@
 # configs/baselines/td-hm_res18_1xb16-30e_fashion-demo-96x96.py
 _base_ = [
     '../_base_/default_runtime.py',
+    '../_base_/datasets/fashion_demo_topdown.py',
     '../_base_/datasets/gle_fashion_meta_keys.py',
 ]
 custom_imports = dict(imports=['gle'], allow_failed_imports=False)
@@ -61,12 +62,7 @@ model = dict(
         decoder=dict(type='PairAwareHeatmap', codec=codec, pair_aware=False)),
     test_cfg=dict(flip_test=True, flip_mode='heatmap', shift_heatmap=True))
 
-# data
-dataset_type = 'DeepFashionCDataset'
-data_mode = 'topdown'
-# resolved from this file's folder, so the config runs from any working
-# directory
-data_root = '{{ fileDirname }}/../../demo/data/fashion_demo/'
+# data: the demo loaders of the dataset base (batch 16) with these pipelines
 train_pipeline = [
     dict(type='LoadImage'),
     dict(type='GetBBoxCenterScale'),
@@ -82,40 +78,6 @@ val_pipeline = [
     dict(type='TopdownAffine', input_size=codec['input_size']),
     dict(type='PackPoseInputs', meta_keys={{_base_.fashion_meta_keys}}),
 ]
-train_dataloader = dict(
-    batch_size=16,
-    num_workers=2,
-    persistent_workers=True,
-    sampler=dict(type='DefaultSampler', shuffle=True),
-    dataset=dict(
-        type=dataset_type,
-        data_root=data_root,
-        data_mode=data_mode,
-        split='train',
-        pipeline=train_pipeline))
-val_dataloader = dict(
-    batch_size=16,
-    num_workers=2,
-    persistent_workers=True,
-    drop_last=False,
-    sampler=dict(type='DefaultSampler', shuffle=False, round_up=False),
-    dataset=dict(
-        type=dataset_type,
-        data_root=data_root,
-        data_mode=data_mode,
-        split='val',
-        test_mode=True,
-        pipeline=val_pipeline))
-test_dataloader = dict(
-    batch_size=16,
-    num_workers=2,
-    persistent_workers=True,
-    drop_last=False,
-    sampler=dict(type='DefaultSampler', shuffle=False, round_up=False),
-    dataset=dict(
-        type=dataset_type,
-        data_root=data_root,
-        data_mode=data_mode,
-        split='test',
-        test_mode=True,
-        pipeline=val_pipeline))
+train_dataloader = dict(dataset=dict(pipeline=train_pipeline))
+val_dataloader = dict(dataset=dict(pipeline=val_pipeline))
+test_dataloader = val_dataloader  # merged into the base's test loader

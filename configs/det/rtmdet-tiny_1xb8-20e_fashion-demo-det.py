@@ -84,7 +84,7 @@ val_dataloader = dict(
     batch_size=8,
     num_workers=2,
     dataset=dict(data_root=data_root, pipeline=test_pipeline))
-test_dataloader = val_dataloader
+test_dataloader = val_dataloader  # merged into the base's test loader
 
 train_cfg = dict(
     max_epochs=max_epochs,

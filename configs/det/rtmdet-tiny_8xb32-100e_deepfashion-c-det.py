@@ -107,17 +107,9 @@ val_dataloader = dict(
         split='val',
         test_mode=True,
         pipeline=test_pipeline))
+# the val loader on the test split (Eval/list_eval_partition.txt)
 test_dataloader = dict(
-    batch_size=5,
-    num_workers=10,
-    dataset=dict(
-        _delete_=True,
-        type=dataset_type,
-        data_root=data_root,
-        fmt=data_fmt,
-        split='test',
-        test_mode=True,
-        pipeline=test_pipeline))
+    val_dataloader, dataset=dict(val_dataloader['dataset'], split='test'))
 # COCO box AP computed from the packed ground truth (ann_file=None)
 val_evaluator = dict(
     type='CocoMetric',

@@ -9,4 +9,4 @@ data_fmt = 'fld'
 data_root = 'data/fld/'
 train_dataloader = dict(dataset=dict(data_root=data_root, fmt=data_fmt))
 val_dataloader = dict(dataset=dict(data_root=data_root, fmt=data_fmt))
-test_dataloader = dict(dataset=dict(data_root=data_root, fmt=data_fmt))
+test_dataloader = val_dataloader  # merged into the base's test loader

@@ -21,4 +21,4 @@ dataset_type = 'FLDDataset'
 data_root = '{{ fileDirname }}/../../demo/data/fashion_context/'
 train_dataloader = dict(dataset=dict(type=dataset_type, data_root=data_root))
 val_dataloader = dict(dataset=dict(type=dataset_type, data_root=data_root))
-test_dataloader = dict(dataset=dict(type=dataset_type, data_root=data_root))
+test_dataloader = val_dataloader  # merged into the base's test loader

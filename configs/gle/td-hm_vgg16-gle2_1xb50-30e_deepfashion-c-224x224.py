@@ -12,6 +12,7 @@
 _base_ = [
     '../_base_/default_runtime.py',
     '../_base_/models/td-hm_vgg16-gle_fullres.py',
+    '../_base_/datasets/deepfashion_c_topdown.py',
     '../_base_/datasets/gle_fashion_meta_keys.py',
 ]
 custom_imports = dict(imports=['gle'], allow_failed_imports=False)
@@ -39,11 +40,8 @@ model = dict(
             type='Pretrained', checkpoint='checkpoints/vgg16-397923af.pth')),
     neck=dict(num_modules=2))
 
-# data
-dataset_type = 'DeepFashionCDataset'
-data_mode = 'topdown'
-data_root = 'data/deepfashion-c/'
-
+# data: the DeepFashion-C loaders of the dataset base (data/deepfashion-c/,
+# batch 50) with these pipelines.
 # The codec (full-resolution Gaussian targets, stride 1) is the base model
 # config's `codec`, also its head's decoder (wrapped in PairAwareHeatmap,
 # pair_aware=False: docs/metrics.md); the PackPoseInputs meta keys are
@@ -63,41 +61,6 @@ val_pipeline = [
     dict(type='TopdownStretchAffine', input_size={{_base_.codec.input_size}}),
     dict(type='PackPoseInputs', meta_keys={{_base_.fashion_meta_keys}}),
 ]
-
-train_dataloader = dict(
-    batch_size=50,
-    num_workers=8,
-    persistent_workers=True,
-    sampler=dict(type='DefaultSampler', shuffle=True),
-    dataset=dict(
-        type=dataset_type,
-        data_root=data_root,
-        data_mode=data_mode,
-        split='train',
-        pipeline=train_pipeline))
-val_dataloader = dict(
-    batch_size=50,
-    num_workers=8,
-    persistent_workers=True,
-    drop_last=False,
-    sampler=dict(type='DefaultSampler', shuffle=False, round_up=False),
-    dataset=dict(
-        type=dataset_type,
-        data_root=data_root,
-        data_mode=data_mode,
-        split='val',
-        test_mode=True,
-        pipeline=val_pipeline))
-test_dataloader = dict(
-    batch_size=50,
-    num_workers=8,
-    persistent_workers=True,
-    drop_last=False,
-    sampler=dict(type='DefaultSampler', shuffle=False, round_up=False),
-    dataset=dict(
-        type=dataset_type,
-        data_root=data_root,
-        data_mode=data_mode,
-        split='test',
-        test_mode=True,
-        pipeline=val_pipeline))
+train_dataloader = dict(dataset=dict(pipeline=train_pipeline))
+val_dataloader = dict(dataset=dict(pipeline=val_pipeline))
+test_dataloader = val_dataloader  # merged into the base's test loader

@@ -15,4 +15,4 @@ dataset_type = 'FLDDataset'
 data_root = 'data/fld/'
 train_dataloader = dict(dataset=dict(type=dataset_type, data_root=data_root))
 val_dataloader = dict(dataset=dict(type=dataset_type, data_root=data_root))
-test_dataloader = dict(dataset=dict(type=dataset_type, data_root=data_root))
+test_dataloader = val_dataloader  # merged into the base's test loader

@@ -1,11 +1,13 @@
 """PairAwareHeatmap: bimodal pairs decode to two peaks, everything else
 exactly as the wrapped codec, through mmpose's flip test too."""
 import copy
+import os.path as osp
 import pickle
 
 import numpy as np
 import pytest
 import torch
+from mmengine.config import Config
 from mmpose.models.heads import HeatmapHead
 from mmpose.registry import KEYPOINT_CODECS
 from mmpose.structures import PoseDataSample
@@ -13,23 +15,17 @@ from mmpose.structures import PoseDataSample
 import gle  # noqa: F401  (registration)
 from gle.codecs import PairAwareHeatmap
 
-MSRA_96 = dict(
-    type='MSRAHeatmap', input_size=(96, 96), heatmap_size=(96, 96), sigma=3)
-MSRA_224 = dict(  # the paper configs' codec
-    type='MSRAHeatmap',
-    input_size=(224, 224),
-    heatmap_size=(224, 224),
-    sigma=8)
-EXP_96 = dict(  # the demo config's codec
-    type='ExpDistanceHeatmap',
-    input_size=(96, 96),
-    heatmap_size=(96, 96),
-    tau=7.0)
+CONFIGS = osp.join(osp.dirname(__file__), '..', '..', 'configs', 'gle')
+# the paper configs' and the demo config's codecs, and two more at stride 1
+MSRA_224 = Config.fromfile(
+    osp.join(CONFIGS, 'td-hm_vgg16-gle2_1xb50-30e_deepfashion-c-224x224.py')
+).codec.to_dict()
+EXP_96 = Config.fromfile(
+    osp.join(CONFIGS, 'td-hm_res18w32-gle2_1xb16-30e_fashion-demo-96x96.py')
+).codec.to_dict()
+MSRA_96 = dict(MSRA_224, input_size=(96, 96), heatmap_size=(96, 96), sigma=3)
 EXP_224 = dict(
-    type='ExpDistanceHeatmap',
-    input_size=(224, 224),
-    heatmap_size=(224, 224),
-    tau=16.0)
+    EXP_96, input_size=(224, 224), heatmap_size=(224, 224), tau=16.0)
 STRIDE_1 = [MSRA_96, MSRA_224, EXP_96, EXP_224]
 GLE_FLIP = [1, 0, 3, 2, 5, 4, 7, 6]
 

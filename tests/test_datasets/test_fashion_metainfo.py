@@ -1,4 +1,5 @@
-"""The package's default metainfo, its config copy, and where it is read."""
+"""The package's default metainfo, the config file that exposes it for
+``from_file``, and where it is read."""
 import os.path as osp
 import subprocess
 import sys
@@ -10,15 +11,15 @@ from gle.datasets import (FASHION_METAINFO, LANDMARK_NAMES,
                           DeepFashionCDataset, FLDCocoDataset, FLDDataset)
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-CONFIG_COPY = osp.join(REPO, 'configs', '_base_', 'datasets',
+CONFIG_FILE = osp.join(REPO, 'configs', '_base_', 'datasets',
                        'gle_fashion_landmarks.py')
 
 
-def test_config_copy_agrees_with_the_package():
-    copy = Config.fromfile(CONFIG_COPY).dataset_info.to_dict()
-    assert copy == FASHION_METAINFO
+def test_config_file_agrees_with_the_package():
+    from_config = Config.fromfile(CONFIG_FILE).dataset_info.to_dict()
+    assert from_config == FASHION_METAINFO
     # and both parse to the same mmpose metainfo (from_file path too)
-    from_file = parse_pose_metainfo(dict(from_file=CONFIG_COPY))
+    from_file = parse_pose_metainfo(dict(from_file=CONFIG_FILE))
     from_package = parse_pose_metainfo(dict(FASHION_METAINFO))
     assert from_file.keys() == from_package.keys()
     for key in ('keypoint_id2name', 'flip_indices', 'flip_pairs',

@@ -45,7 +45,7 @@ def draw_fashion_landmarks(image: np.ndarray,
     """Draw boxes (labelled with clothes type and score) and landmarks.
 
     Landmark and link colours come from the pose ``dataset_meta``
-    (``configs/_base_/datasets/gle_fashion_landmarks.py``: left landmarks
+    (``gle.datasets.FASHION_METAINFO``: left landmarks
     yellow, right landmarks red); absent slots and landmarks scoring below
     ``kpt_thr`` are not drawn. Box colours come from ``palette``.
 

@@ -3,8 +3,10 @@
 The datasets' ``METAINFO`` is this dict, in the format of mmpose's
 ``configs/_base_/datasets/*.py`` files (``parse_pose_metainfo`` reads it
 directly), so the package needs no file outside itself.
-``configs/_base_/datasets/gle_fashion_landmarks.py`` repeats it for configs
-and tools that take a ``from_file`` path; a test checks that both agree.
+``configs/_base_/datasets/gle_fashion_landmarks.py`` reads this module as an
+mmengine base config and exposes the dict as ``dataset_info`` for configs and
+tools that take a ``from_file`` path: keep this module plain assignments (no
+imports, no code), as a config file is.
 
 Every clothing item uses the same 8 slots whatever its clothes type:
 upper-body items fill slots 0, 1, 2, 3, 6, 7; lower-body items fill 4, 5, 6,
