@@ -246,3 +246,17 @@ def test_file_without_annotations_is_named(tmp_path):
     with pytest.raises(FashionAnnotationError) as e:
         FLDCocoDataset(ann_file=path)
     assert str(e.value).startswith(f'{path}: FLDCocoDataset: no annotation')
+
+
+def test_mmpose_arguments_reach_the_base(tmp_path):
+    _upper_lower(tmp_path)
+    files = ['fld_upper_test.json', 'fld_lower_test.json']
+    dataset = FLDCocoDataset(
+        ann_file=files, data_root=str(tmp_path), sample_interval=2)
+    assert len(dataset) == 1 and dataset.get_data_info(0)['img_id'] == 2
+    with pytest.raises(ValueError, match='bbox_file'):
+        FLDCocoDataset(
+            ann_file=files,
+            data_root=str(tmp_path),
+            bbox_file='dets.json',
+            test_mode=True)

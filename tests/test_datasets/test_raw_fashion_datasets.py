@@ -8,6 +8,7 @@ from mmpose.registry import DATASETS
 
 from gle.datasets import (FASHION_META_KEYS, FASHION_METAINFO, LANDMARK_NAMES,
                           DeepFashionCDataset, FLDDataset)
+from gle.detection import FashionDetDataset
 
 ENTRY_KEYS = {
     'img_id', 'img_path', 'bbox', 'bbox_score', 'keypoints',
@@ -186,10 +187,21 @@ def test_annotation_file_overrides(tmp_path):
         str(tmp_path), 'img/img_00000003.jpg')
 
 
-@pytest.mark.parametrize('cls', [DeepFashionCDataset, FLDDataset])
+@pytest.mark.parametrize('cls',
+                         [DeepFashionCDataset, FLDDataset, FashionDetDataset])
 def test_invalid_split(tmp_path, cls):
     with pytest.raises(ValueError) as e:
         cls(data_root=str(tmp_path), split='validation')
     msg = str(e.value)
     assert '"split"' in msg and "'validation'" in msg
     assert "'train', 'val', 'test'" in msg
+
+
+@pytest.mark.parametrize('extra, words', [
+    (dict(sample_interval=2), 'indices='),
+    (dict(bbox_file='dets.json', test_mode=True), 'bbox_file')
+])
+def test_unsupported_mmpose_arguments(tmp_path, extra, words):
+    write_dfc_tree(tmp_path)
+    with pytest.raises(ValueError, match=words):
+        DeepFashionCDataset(data_root=str(tmp_path), **extra)

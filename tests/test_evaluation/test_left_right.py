@@ -184,6 +184,16 @@ def test_distances_are_box_normalised_like_ne():
     assert codes[0, 0] == CORRECT
 
 
+def test_flat_box_raises_only_where_a_pair_is_evaluated():
+    gt = np.array([[LEFT, RIGHT]] * 2, dtype=np.float32)
+    boxes = np.array([BOX, [10, 10, 10, 90]], dtype=np.float32)
+    visible = np.array([[1, 1], [1, 0]], dtype=np.float32)
+    codes, _ = left_right_outcomes(gt, gt, visible, boxes, [(0, 1)])
+    assert codes[:, 0].tolist() == [CORRECT, NOT_EVALUATED]
+    with pytest.raises(ValueError, match='1 sample.*left/right pair.*width'):
+        left_right_outcomes(gt, gt, np.ones((2, 2)), boxes, [(0, 1)])
+
+
 def test_rates_of_codes():
     codes = np.array([CORRECT, SWAPPED, NOT_EVALUATED, COLLAPSED])
     wrong = np.array([[0, 0], [1, 1], [0, 0], [1, 0]], dtype=bool)

@@ -13,6 +13,8 @@ import mmcv
 import numpy as np
 from mmengine.utils import scandir
 
+from ..utils import check_image
+
 IMAGE_EXTS = ('.jpg', '.jpeg', '.png', '.bmp', '.webp', '.tif', '.tiff')
 VIDEO_EXTS = ('.mp4', '.avi', '.mov', '.mkv', '.m4v', '.mpg', '.mpeg', '.wmv',
               '.webm')
@@ -140,25 +142,6 @@ def image_size(path: str) -> Tuple[int, int]:
                 'pixels)') from None
         except Exception:  # noqa: BLE001  (unknown to Pillow)
             return 0, 0
-
-
-def check_image(image: np.ndarray) -> np.ndarray:
-    """An image given as an array: (H, W, 3) BGR uint8; (H, W) and
-    (H, W, 1) grayscale are converted.
-
-    Raises:
-        TypeError: Not a numpy array.
-        ValueError: Another shape.
-    """
-    if not isinstance(image, np.ndarray):
-        raise TypeError(f'expected the image as a numpy array (BGR, as '
-                        f'cv2.imread returns), got {type(image).__name__}')
-    if image.ndim == 2 or (image.ndim == 3 and image.shape[2] == 1):
-        image = np.repeat(image.reshape(image.shape[:2] + (1, )), 3, axis=2)
-    if image.ndim != 3 or image.shape[2] != 3 or image.size == 0:
-        raise ValueError(f'expected an (H, W, 3) BGR image, got shape '
-                         f'{image.shape}')
-    return image
 
 
 def read_image(path: str) -> np.ndarray:

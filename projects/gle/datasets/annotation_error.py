@@ -1,3 +1,4 @@
+import warnings
 from typing import Optional, Sequence, Union
 
 
@@ -60,3 +61,21 @@ def raise_first_problem(problems: Sequence[FashionAnnotationError]) -> None:
     raise FashionAnnotationError(
         first.file, first.line, first.problem,
         f'{first.fix} ({more})' if first.fix else more)
+
+
+def raise_or_warn_empty(error: FashionAnnotationError,
+                        serialize_data: bool) -> None:
+    """The readers' policy for a dataset left empty: raise ``error`` where
+    mmengine would fail on the empty list (``serialize_data=True``, what
+    configs use), else warn with its message.
+
+    Args:
+        error (FashionAnnotationError): Why the dataset is empty.
+        serialize_data (bool): The dataset's ``serialize_data``.
+
+    Raises:
+        FashionAnnotationError: ``error``, with ``serialize_data=True``.
+    """
+    if serialize_data:
+        raise error
+    warnings.warn(str(error))

@@ -1,21 +1,16 @@
 import os.path as osp
-import warnings
-from typing import Callable, Dict, List, Optional, Sequence, Tuple, Union
+from typing import List, Tuple
 
 import numpy as np
-from mmengine.utils import is_abs
-from mmpose.datasets.datasets.base import BaseCocoStyleDataset
 
-from .annotation_error import raise_first_problem
-from .explain_image_failure_mixin import ExplainImageFailureMixin
-from .fashion_layout import NUM_LANDMARKS, SPLITS, VISIBLE, build_instance
-from .fashion_metainfo import FASHION_METAINFO
+from .fashion_coco_style_dataset import FashionCocoStyleDataset
+from .fashion_layout import NUM_LANDMARKS, VISIBLE, build_instance
 from .geometry_policy import ItemLocation, apply_geometry_policy
-from .raw_annotation import (RawFashionItem, empty_split_error,
-                             load_raw_annotations, raw_data_root)
+from .raw_annotation import RawFashionItem
+from .raw_fashion_files_mixin import RawFashionFilesMixin
 
 
-class BaseFashionDataset(ExplainImageFailureMixin, BaseCocoStyleDataset):
+class BaseFashionDataset(RawFashionFilesMixin, FashionCocoStyleDataset):
     """Base class of the raw-text DeepFashion-C / FLD readers.
 
     Reads ``Anno/list_landmarks.txt``, ``Anno/list_bbox.txt`` and
@@ -29,6 +24,17 @@ class BaseFashionDataset(ExplainImageFailureMixin, BaseCocoStyleDataset):
     :class:`RawFashionItem` records, applies the error and geometry
     policies, and :meth:`parse_data_info` turns each item into an instance,
     as mmpose's COCO datasets do for each json annotation.
+
+    Unified landmarks (all clothes types)::
+
+        0: 'left_collar',     1: 'right_collar',
+        2: 'left_sleeve',     3: 'right_sleeve',
+        4: 'left_waistline',  5: 'right_waistline',
+        6: 'left_hem',        7: 'right_hem'
+
+    Upper-body items fill slots 0-3, 6, 7; lower-body items 4-7; full-body
+    items all. Subclasses name the benchmark and whether its landmark rows
+    carry a ``variation_type`` column (:attr:`HAS_VARIATION`).
 
     Each top-down ``data_list`` entry holds:
 
@@ -49,9 +55,8 @@ class BaseFashionDataset(ExplainImageFailureMixin, BaseCocoStyleDataset):
     - ``raw_ann_info`` (dict): ``image_name``, ``split`` and the line numbers
       ``landmark_line``, ``bbox_line``, ``partition_line`` of the item.
 
-    Items without any visible landmark are kept (unlike mmpose's COCO
-    filter): they contribute nothing to NE nor to the loss, and dropping them
-    would silently change the split sizes.
+    Items without any visible landmark are kept (see
+    :class:`FashionCocoStyleDataset`).
 
     Policies: a malformed line anywhere in the three files raises a
     :class:`FashionAnnotationError` with file, line, problem and fix. A
@@ -76,24 +81,14 @@ class BaseFashionDataset(ExplainImageFailureMixin, BaseCocoStyleDataset):
             Default: 'Eval/list_eval_partition.txt'.
         skip_invalid (bool): Skip items with a degenerate box (one warning)
             instead of raising. Default: ``False``.
-        data_mode (str): ``'topdown'`` or ``'bottomup'``. Default: 'topdown'.
-        metainfo (dict, optional): Meta information; defaults to the class
-            ``METAINFO`` (the unified 8-landmark layout).
         data_prefix (dict): ``img`` prefix of image names, relative to
             ``data_root``; empty means ``data_root`` (image names start with
             ``img/``). Default: ``dict(img='')``.
-        filter_cfg (dict, optional): mmpose's filter config
-            (``bbox_score_thr``). Default: ``None``.
-        indices (int or Sequence[int], optional): Keep only these items.
-        serialize_data (bool): Serialise ``data_list``. Default: ``True``.
-        pipeline (list): Processing pipeline. Default: [].
-        test_mode (bool): Test phase. Default: ``False``.
-        lazy_init (bool): Defer loading the annotations. Default: ``False``.
-        max_refetch (int): Retries when the pipeline returns ``None``.
-            Default: 1000.
+        **kwargs: mmpose's dataset arguments (see
+            :class:`FashionCocoStyleDataset`), but ``sample_interval``:
+            subsample a raw tree with ``indices``.
     """
 
-    METAINFO: dict = FASHION_METAINFO
     #: whether landmark rows carry a ``variation_type`` column (FLD)
     HAS_VARIATION: bool = False
 
@@ -104,56 +99,25 @@ class BaseFashionDataset(ExplainImageFailureMixin, BaseCocoStyleDataset):
                  bbox_ann_file: str = 'Anno/list_bbox.txt',
                  partition_file: str = 'Eval/list_eval_partition.txt',
                  skip_invalid: bool = False,
-                 data_mode: str = 'topdown',
-                 metainfo: Optional[dict] = None,
                  data_prefix: dict = dict(img=''),
-                 filter_cfg: Optional[dict] = None,
-                 indices: Optional[Union[int, Sequence[int]]] = None,
-                 serialize_data: bool = True,
-                 pipeline: List[Union[dict, Callable]] = [],
-                 test_mode: bool = False,
-                 lazy_init: bool = False,
-                 max_refetch: int = 1000):
-        if split not in SPLITS:
+                 **kwargs):
+        if kwargs.get('sample_interval', 1) != 1:
             raise ValueError(
-                f'{self.__class__.__name__}: invalid split={split!r}; '
-                f'allowed values for "split": {", ".join(map(repr, SPLITS))}')
-        data_root = raw_data_root(self.__class__.__name__, data_root)
-        self.split = split
-        self.bbox_ann_file = bbox_ann_file
-        self.partition_file = partition_file
-        self.skip_invalid = skip_invalid
+                f'{self.__class__.__name__}: sample_interval is for the '
+                'image ids of json files (FLDCocoDataset); subsample a raw '
+                'tree with indices=')
+        data_root = self._init_raw_files(data_root, split, bbox_ann_file,
+                                         partition_file)
         super().__init__(
             ann_file=ann_file,
-            data_mode=data_mode,
-            metainfo=metainfo,
+            skip_invalid=skip_invalid,
             data_root=data_root,
             data_prefix=data_prefix,
-            filter_cfg=filter_cfg,
-            indices=indices,
-            serialize_data=serialize_data,
-            pipeline=pipeline,
-            test_mode=test_mode,
-            lazy_init=lazy_init,
-            max_refetch=max_refetch)
-
-    def _join_prefix(self):
-        """Also join the box and partition files with ``data_root``."""
-        super()._join_prefix()
-        for attr in ('bbox_ann_file', 'partition_file'):
-            path = getattr(self, attr)
-            if path and not is_abs(path):
-                setattr(self, attr, osp.join(self.data_root, path))
+            **kwargs)
 
     def _load_annotations(self) -> Tuple[List[dict], List[dict]]:
         """Parse the three files and build the instances of ``split``."""
-        raw = load_raw_annotations(
-            self.ann_file,
-            self.bbox_ann_file,
-            self.partition_file,
-            self.HAS_VARIATION,
-            split=self.split)
-        raise_first_problem(raw.problems)
+        raw = self._load_raw_split(self.HAS_VARIATION)
         items = raw.items
         keep = apply_geometry_policy(
             bboxes=np.array([it.bbox for it in items]).reshape(-1, 4),
@@ -205,19 +169,3 @@ class BaseFashionDataset(ExplainImageFailureMixin, BaseCocoStyleDataset):
                 landmark_line=item.landmark_line,
                 bbox_line=item.bbox_line,
                 partition_line=item.partition_line))
-
-    def _empty_split(self, split_sizes: Dict[str, int], parsed: int) -> None:
-        """Explain an empty split: an error where mmengine would fail on the
-        empty list (``serialize_data=True``, what configs use), else a
-        warning."""
-        error = empty_split_error(self.__class__.__name__, self.partition_file,
-                                  self.split, split_sizes, parsed)
-        if self.serialize_data:
-            raise error
-        warnings.warn(str(error))
-
-    def _get_topdown_data_infos(self, instance_list: List[Dict]) -> List[Dict]:
-        """Keep every instance: validity was decided while parsing (see the
-        class docstring); mmpose's filter would drop items whose landmarks
-        are all occluded."""
-        return instance_list

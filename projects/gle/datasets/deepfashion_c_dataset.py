@@ -14,18 +14,8 @@ class DeepFashionCDataset(BaseFashionDataset):
     * n`` (no ``variation_type`` column: ``variation_type`` is 0); image names
     look like ``img/Sheer_Pleated-Front_Blouse/img_00000001.jpg``.
 
-    Unified landmarks (all clothes types)::
-
-        0: 'left_collar',     1: 'right_collar',
-        2: 'left_sleeve',     3: 'right_sleeve',
-        4: 'left_waistline',  5: 'right_waistline',
-        6: 'left_hem',        7: 'right_hem'
-
-    Upper-body items fill slots 0-3, 6, 7; lower-body items 4-7; full-body
-    items all. See :class:`BaseFashionDataset` for the entries, the policies
-    and the arguments (``data_root``, ``split``, ``ann_file``,
-    ``bbox_ann_file``, ``partition_file``, ``skip_invalid`` and mmpose's
-    standard dataset arguments).
+    See :class:`BaseFashionDataset` for the unified landmarks, the entries,
+    the policies and the arguments.
     """
 
     HAS_VARIATION = False

@@ -1,20 +1,17 @@
 import os.path as osp
-import warnings
-from typing import Callable, Dict, List, Optional, Sequence, Tuple, Union
+from typing import Dict, List, Optional, Sequence, Tuple, Union
 
 import numpy as np
 from mmengine.fileio import load
 from mmengine.utils import is_abs
-from mmpose.datasets.datasets.base import BaseCocoStyleDataset
 from mmpose.registry import DATASETS
 from mmpose.structures.bbox import bbox_xywh2xyxy
 
-from .annotation_error import FashionAnnotationError
-from .explain_image_failure_mixin import ExplainImageFailureMixin
+from .annotation_error import FashionAnnotationError, raise_or_warn_empty
+from .fashion_coco_style_dataset import FashionCocoStyleDataset
 from .fashion_layout import (CLOTHES_TYPE_SLOTS, CLOTHES_TYPES, LANDMARK_NAMES,
                              NUM_LANDMARKS, TRUNCATED, VARIATION_TYPES,
                              build_instance, to_unified_slots)
-from .fashion_metainfo import FASHION_METAINFO
 from .geometry_policy import ItemLocation, apply_geometry_policy
 
 #: COCO ``v`` -> raw visibility code. MMPose's FLD json writes v=2 for
@@ -27,7 +24,7 @@ _CLOTHES_TYPE_IDS = {name: ctype for ctype, name in CLOTHES_TYPES.items()}
 
 
 @DATASETS.register_module()
-class FLDCocoDataset(ExplainImageFailureMixin, BaseCocoStyleDataset):
+class FLDCocoDataset(FashionCocoStyleDataset):
     """MMPose's COCO-json version of FLD (``fld_{upper,lower,full}_{split}
     .json``) read into the unified 8-landmark layout.
 
@@ -67,41 +64,19 @@ class FLDCocoDataset(ExplainImageFailureMixin, BaseCocoStyleDataset):
             to assert the files' clothes type. Default: ``None`` (inferred).
         skip_invalid (bool): Skip items with an unusable box (one warning)
             instead of raising. Default: ``False``.
-        data_mode (str): ``'topdown'`` or ``'bottomup'``. Default: 'topdown'.
-        metainfo (dict, optional): Meta information; defaults to the
-            unified 8-landmark layout.
         data_root (str, optional): Root of ``ann_file`` and ``data_prefix``.
         data_prefix (dict): Image folder. Default: ``dict(img='img/')``.
-        filter_cfg (dict, optional): mmpose's filter config.
-        indices (int or Sequence[int], optional): Keep only these items.
-        serialize_data (bool): Serialise ``data_list``. Default: ``True``.
-        pipeline (list): Processing pipeline. Default: [].
-        test_mode (bool): Test phase. Default: ``False``.
-        lazy_init (bool): Defer loading the annotations. Default: ``False``.
-        max_refetch (int): Retries when the pipeline returns ``None``.
-            Default: 1000.
-        sample_interval (int): Keep images whose id is a multiple of it.
-            Default: 1.
+        **kwargs: mmpose's dataset arguments (see
+            :class:`FashionCocoStyleDataset`).
     """
-
-    METAINFO: dict = FASHION_METAINFO
 
     def __init__(self,
                  ann_file: Union[str, Sequence[str]] = '',
                  clothes_type: Optional[str] = None,
                  skip_invalid: bool = False,
-                 data_mode: str = 'topdown',
-                 metainfo: Optional[dict] = None,
                  data_root: Optional[str] = None,
                  data_prefix: dict = dict(img='img/'),
-                 filter_cfg: Optional[dict] = None,
-                 indices: Optional[Union[int, Sequence[int]]] = None,
-                 serialize_data: bool = True,
-                 pipeline: List[Union[dict, Callable]] = [],
-                 test_mode: bool = False,
-                 lazy_init: bool = False,
-                 max_refetch: int = 1000,
-                 sample_interval: int = 1):
+                 **kwargs):
         if clothes_type is not None and clothes_type not in _CLOTHES_TYPE_IDS:
             raise ValueError(
                 f'{self.__class__.__name__}: invalid clothes_type='
@@ -113,21 +88,12 @@ class FLDCocoDataset(ExplainImageFailureMixin, BaseCocoStyleDataset):
         if data_root and '://' not in data_root:
             data_root = osp.abspath(data_root)
         self.clothes_type = clothes_type
-        self.skip_invalid = skip_invalid
         super().__init__(
             ann_file=ann_file,
-            data_mode=data_mode,
-            metainfo=metainfo,
+            skip_invalid=skip_invalid,
             data_root=data_root,
             data_prefix=data_prefix,
-            filter_cfg=filter_cfg,
-            indices=indices,
-            serialize_data=serialize_data,
-            pipeline=pipeline,
-            test_mode=test_mode,
-            lazy_init=lazy_init,
-            max_refetch=max_refetch,
-            sample_interval=sample_interval)
+            **kwargs)
 
     @property
     def ann_files(self) -> List[str]:
@@ -211,19 +177,18 @@ class FLDCocoDataset(ExplainImageFailureMixin, BaseCocoStyleDataset):
         return kept, list(image_list.values())
 
     def _empty(self, parsed: int) -> None:
-        """Explain an empty dataset: an error where mmengine would fail on
-        the empty list (``serialize_data=True``), else a warning."""
+        """Explain an empty dataset (see
+        :func:`~gle.datasets.annotation_error.raise_or_warn_empty`)."""
         files = ', '.join(self.ann_files)
         problem = (f'{self.__class__.__name__}: all {parsed} annotations have '
                    'an unusable box and skip_invalid=True drops them'
                    if parsed else f'{self.__class__.__name__}: no annotation '
                    f'(sample_interval={self.sample_interval})')
-        error = FashionAnnotationError(
-            files, None, problem, 'check the ann_file list (one json per '
-            'clothes type of the split) and the annotations')
-        if self.serialize_data:
-            raise error
-        warnings.warn(str(error))
+        raise_or_warn_empty(
+            FashionAnnotationError(
+                files, None, problem, 'check the ann_file list (one json per '
+                'clothes type of the split) and the annotations'),
+            self.serialize_data)
 
     @staticmethod
     def _load_json(file: str) -> dict:
@@ -374,8 +339,3 @@ class FLDCocoDataset(ExplainImageFailureMixin, BaseCocoStyleDataset):
             visibility_codes=unified_codes,
             raw_ann_info=dict(ann, ann_file=file),
             instance_id=ann['id'])
-
-    def _get_topdown_data_infos(self, instance_list: List[Dict]) -> List[Dict]:
-        """Keep every instance, as the raw readers do (mmpose's filter would
-        drop items whose landmarks are all occluded or truncated)."""
-        return instance_list

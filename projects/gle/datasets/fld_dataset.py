@@ -14,18 +14,8 @@ class FLDDataset(BaseFashionDataset):
     1 normal pose, 2 medium pose, 3 large pose, 4 medium zoom-in, 5 large
     zoom-in; image names look like ``img/img_00000001.jpg``.
 
-    Unified landmarks (all clothes types)::
-
-        0: 'left_collar',     1: 'right_collar',
-        2: 'left_sleeve',     3: 'right_sleeve',
-        4: 'left_waistline',  5: 'right_waistline',
-        6: 'left_hem',        7: 'right_hem'
-
-    Upper-body items fill slots 0-3, 6, 7; lower-body items 4-7; full-body
-    items all. See :class:`BaseFashionDataset` for the entries, the policies
-    and the arguments (``data_root``, ``split``, ``ann_file``,
-    ``bbox_ann_file``, ``partition_file``, ``skip_invalid`` and mmpose's
-    standard dataset arguments). For MMPose's FLD json files use
+    See :class:`BaseFashionDataset` for the unified landmarks, the entries,
+    the policies and the arguments. For MMPose's FLD json files use
     :class:`FLDCocoDataset`.
     """
 

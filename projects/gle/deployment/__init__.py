@@ -5,6 +5,8 @@ model and the clothing detector (numpy pre/post-processing).
 Not imported by ``gle/__init__``: onnx / onnxruntime are optional
 (``requirements/deploy.txt``).
 """
+from ..utils import check_image
+from .base_onnx_model import BaseONNXModel
 from .det_processing import (batched_nms, det_settings_from_config, nms,
                              postprocess_detections, preprocess_det_image)
 from .detector_export_wrapper import DetectorExportWrapper
@@ -17,10 +19,10 @@ from .onnx_export import (DEFAULT_OPSET, EXPORTERS, check_onnx,
                           export_detector, export_onnx, export_pose_model)
 from .onnx_pose_model import ONNXPoseModel, flip_heatmaps_np
 from .ort_session import create_session
-from .topdown_preprocessor import TopdownPreprocessor, check_image
+from .topdown_preprocessor import TopdownPreprocessor
 
 __all__ = [
-    'ONNXPoseModel', 'ONNXDetector', 'TopdownPreprocessor',
+    'BaseONNXModel', 'ONNXPoseModel', 'ONNXDetector', 'TopdownPreprocessor',
     'HeatmapExportWrapper', 'DetectorExportWrapper', 'export_pose_model',
     'export_detector', 'export_onnx', 'check_onnx', 'load_pose_model',
     'load_detector', 'create_session', 'read_metadata', 'write_metadata',

@@ -1,15 +1,14 @@
 """The clothing detector exported to ONNX, run by onnxruntime."""
-from typing import Dict, List, Optional, Sequence
+from typing import Dict, List
 
 import numpy as np
 
+from ..utils import check_image
+from .base_onnx_model import BaseONNXModel
 from .det_processing import postprocess_detections, preprocess_det_image
-from .metadata import read_metadata
-from .ort_session import DEFAULT_PROVIDERS, create_session
-from .topdown_preprocessor import check_image
 
 
-class ONNXDetector:
+class ONNXDetector(BaseONNXModel):
     """RTMDet clothing detector exported by
     ``tools/deployment/pytorch2onnx.py --det``, run with onnxruntime.
 
@@ -32,23 +31,15 @@ class ONNXDetector:
 
     Args:
         onnx_file (str): The exported detector.
-        num_threads (int, optional): onnxruntime intra-op threads. None:
-            onnxruntime's default (all physical cores).
-        providers (Sequence[str]): Execution providers. Defaults to
-            ``('CPUExecutionProvider', )``.
+        **kwargs: ``num_threads`` and ``providers`` of
+            :class:`BaseONNXModel`.
     """
 
-    def __init__(self,
-                 onnx_file: str,
-                 num_threads: Optional[int] = None,
-                 providers: Sequence[str] = DEFAULT_PROVIDERS) -> None:
-        self.onnx_file = onnx_file
-        self.session = create_session(onnx_file, num_threads, providers)
-        meta = read_metadata(self.session, onnx_file, task='detector')
-        self.meta = meta
-        self.input_name = meta['input_name']
-        self.output_names = list(meta['output_names'])
-        self.input_size = tuple(meta['preprocess']['input_size'])
+    TASK = 'detector'
+
+    def __init__(self, onnx_file: str, **kwargs) -> None:
+        super().__init__(onnx_file, **kwargs)
+        meta = self.meta
         self.preprocess_cfg = dict(meta['preprocess'])
         self.postprocess_cfg = dict(meta['postprocess'])
         self.priors_per_level = tuple(meta['priors_per_level'])
@@ -73,13 +64,7 @@ class ONNXDetector:
             tuple: boxes (N, P, 4) in input pixels and class scores
             (N, P, C).
         """
-        inputs = np.asarray(inputs)
-        w, h = self.input_size
-        if inputs.ndim != 4 or inputs.shape[1:] != (3, h, w):
-            raise ValueError(f'expected inputs of shape (N, 3, {h}, {w}), '
-                             f'got {inputs.shape}')
-        feed = {self.input_name: np.ascontiguousarray(inputs, np.float32)}
-        boxes, scores = self.session.run(self.output_names, feed)
+        boxes, scores = self.run(self.check_inputs(inputs))
         return boxes, scores
 
     def predict_batch(self, imgs: List[np.ndarray],

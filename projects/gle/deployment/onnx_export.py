@@ -91,9 +91,40 @@ def check_onnx(out: str) -> None:
     onnx.checker.check_model(out, full_check=True)
 
 
-def _versions() -> dict:
+def _export_with_metadata(module: nn.Module, example: torch.Tensor, out: str,
+                          meta: dict, config: str, checkpoint: str, opset: int,
+                          exporter: str) -> dict:
+    """Export ``module``, store ``meta`` and where it came from in the file,
+    and check the file.
+
+    Args:
+        module (nn.Module): The export wrapper.
+        example (Tensor): An example input (N, 3, h, w), N >= 2.
+        out (str): Output ``.onnx`` path.
+        meta (dict): The runtime settings, with ``output_names``.
+        config (str): The config (its file name goes into ``source``).
+        checkpoint (str): The checkpoint (likewise).
+        opset (int): ONNX opset.
+        exporter (str): See :func:`export_onnx`.
+
+    Returns:
+        dict: The metadata written into the file (JSON builtins).
+    """
     import onnx
-    return dict(torch=torch.__version__, onnx=onnx.__version__)
+
+    meta = dict(
+        meta,
+        source=dict(
+            config=osp.basename(config),
+            checkpoint=osp.basename(checkpoint),
+            exporter=exporter,
+            opset=opset,
+            torch=torch.__version__,
+            onnx=onnx.__version__))
+    export_onnx(module, example, out, meta['output_names'], opset, exporter)
+    write_metadata(out, meta)
+    check_onnx(out)
+    return to_builtin(meta)
 
 
 def _palette(dataset_meta: dict):
@@ -157,17 +188,9 @@ def export_pose_model(config: str,
             dataset_name=model.dataset_meta.get('dataset_name'),
             num_keypoints=model.dataset_meta['num_keypoints'],
             keypoint_names=[names[k] for k in range(len(names))],
-            flip_indices=model.dataset_meta['flip_indices']),
-        source=dict(
-            config=osp.basename(config),
-            checkpoint=osp.basename(checkpoint),
-            exporter=exporter,
-            opset=opset,
-            **_versions()))
-    export_onnx(wrapper, example, out, POSE_OUTPUTS, opset, exporter)
-    write_metadata(out, meta)
-    check_onnx(out)
-    return to_builtin(meta)
+            flip_indices=model.dataset_meta['flip_indices']))
+    return _export_with_metadata(wrapper, example, out, meta, config,
+                                 checkpoint, opset, exporter)
 
 
 def export_detector(config: str,
@@ -185,13 +208,8 @@ def export_detector(config: str,
     go into the file's metadata; :class:`~gle.deployment.ONNXDetector`
     turns the outputs into boxes, scores and labels.
 
-    Args:
-        config (str): Detector config (``configs/det/``).
-        checkpoint (str): Its checkpoint.
-        out (str): Output ``.onnx`` path.
-        opset (int): ONNX opset. Defaults to :data:`DEFAULT_OPSET`.
-        exporter (str): See :func:`export_onnx`.
-        cfg_options (dict, optional): Config overrides.
+    The arguments are those of :func:`export_pose_model`, with ``config`` a
+    detector config (``configs/det/``).
 
     Returns:
         dict: The metadata written into the file.
@@ -218,14 +236,6 @@ def export_detector(config: str,
         priors_per_level=[int(fh * fw) for fh, fw in sizes],
         classes=model.dataset_meta['classes'],
         palette=_palette(model.dataset_meta),
-        source=dict(
-            config=osp.basename(config),
-            checkpoint=osp.basename(checkpoint),
-            exporter=exporter,
-            opset=opset,
-            **_versions()),
         **settings)
-    export_onnx(wrapper, example, out, DET_OUTPUTS, opset, exporter)
-    write_metadata(out, meta)
-    check_onnx(out)
-    return to_builtin(meta)
+    return _export_with_metadata(wrapper, example, out, meta, config,
+                                 checkpoint, opset, exporter)

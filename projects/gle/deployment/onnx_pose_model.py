@@ -4,8 +4,7 @@ from typing import Optional, Sequence, Tuple
 
 import numpy as np
 
-from .metadata import read_metadata
-from .ort_session import DEFAULT_PROVIDERS, create_session
+from .base_onnx_model import BaseONNXModel
 from .topdown_preprocessor import TopdownPreprocessor
 
 
@@ -35,7 +34,7 @@ def flip_heatmaps_np(heatmaps: np.ndarray,
     return flipped
 
 
-class ONNXPoseModel:
+class ONNXPoseModel(BaseONNXModel):
     """Top-down pose model exported by ``tools/deployment/pytorch2onnx.py``,
     run with onnxruntime.
 
@@ -58,28 +57,20 @@ class ONNXPoseModel:
 
     Args:
         onnx_file (str): The exported pose model.
-        num_threads (int, optional): onnxruntime intra-op threads. None:
-            onnxruntime's default (all physical cores).
-        providers (Sequence[str]): Execution providers. Defaults to
-            ``('CPUExecutionProvider', )``.
+        **kwargs: ``num_threads`` and ``providers`` of
+            :class:`BaseONNXModel`.
     """
 
-    def __init__(self,
-                 onnx_file: str,
-                 num_threads: Optional[int] = None,
-                 providers: Sequence[str] = DEFAULT_PROVIDERS) -> None:
+    TASK = 'pose'
+
+    def __init__(self, onnx_file: str, **kwargs) -> None:
         from mmpose.registry import KEYPOINT_CODECS
 
         import gle.codecs  # noqa: F401  (registers the project's codecs)
 
-        self.onnx_file = onnx_file
-        self.session = create_session(onnx_file, num_threads, providers)
-        meta = read_metadata(self.session, onnx_file, task='pose')
-        self.meta = meta
-        self.input_name = meta['input_name']
-        self.output_name = meta['output_names'][0]
+        super().__init__(onnx_file, **kwargs)
+        meta = self.meta
         self.preprocessor = TopdownPreprocessor(**meta['preprocess'])
-        self.input_size = self.preprocessor.input_size
         self.test_cfg = dict(meta['test_cfg'])
         self.dataset_meta = dict(meta['dataset_meta'])
         self.codec = KEYPOINT_CODECS.build(dict(meta['decoder']))
@@ -109,18 +100,13 @@ class ONNXPoseModel:
         Returns:
             np.ndarray: Heatmaps (N, K, H, W), float32.
         """
-        inputs = np.asarray(inputs)
-        w, h = self.input_size
-        if inputs.ndim != 4 or inputs.shape[1:] != (3, h, w):
-            raise ValueError(f'expected inputs of shape (N, 3, {h}, {w}), '
-                             f'got {inputs.shape}')
+        inputs = self.check_inputs(inputs)
         if inputs.shape[0] == 0:
             return np.zeros(
                 (0, self.num_keypoints) +
                 tuple(self.meta['heatmap_size'][::-1]),
                 dtype=np.float32)
-        feed = {self.input_name: np.ascontiguousarray(inputs, np.float32)}
-        return self.session.run([self.output_name], feed)[0]
+        return self.run(inputs)[0]
 
     __call__ = forward
 

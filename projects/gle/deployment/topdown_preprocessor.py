@@ -7,6 +7,8 @@ import numpy as np
 from mmpose.structures.bbox import (bbox_xyxy2cs, get_udp_warp_matrix,
                                     get_warp_matrix)
 
+from ..utils import check_image
+
 # transforms of a test pipeline that do not change the network input
 _PASS_THROUGH = ('LoadImage', 'PackPoseInputs')
 _AFFINES = {'TopdownStretchAffine': 'stretch', 'TopdownAffine': 'aspect'}
@@ -15,25 +17,6 @@ _AFFINES = {'TopdownStretchAffine': 'stretch', 'TopdownAffine': 'aspect'}
 def _type_name(transform: dict) -> str:
     # 'mmpose.TopdownAffine' -> 'TopdownAffine'
     return str(transform.get('type', '')).split('.')[-1]
-
-
-def check_image(img: np.ndarray) -> np.ndarray:
-    """An (H, W, 3) image, as ``cv2.imread`` returns; (H, W) and (H, W, 1)
-    grayscale images are repeated to 3 channels.
-
-    The same check as ``gle.apis.inputs.check_image``, kept here so that
-    ``gle.deployment`` does not import ``gle.apis`` (whose backends are to
-    import ``gle.deployment``).
-    """
-    if not isinstance(img, np.ndarray):
-        raise TypeError('expected the image as a numpy array (BGR, as '
-                        f'cv2.imread returns), got {type(img).__name__}')
-    if img.ndim == 2 or (img.ndim == 3 and img.shape[2] == 1):
-        img = np.repeat(img.reshape(img.shape[:2] + (1, )), 3, axis=2)
-    if img.ndim != 3 or img.shape[2] != 3 or img.size == 0:
-        raise ValueError(f'expected an (H, W, 3) BGR image, got shape '
-                         f'{img.shape}')
-    return img
 
 
 class TopdownPreprocessor:

@@ -7,17 +7,14 @@ import numpy as np
 from mmdet.datasets import BaseDetDataset
 from mmdet.registry import DATASETS
 from mmengine.fileio import get_local_path
-from mmengine.utils import is_abs
 from PIL import Image
 
-from ..datasets.annotation_error import (FashionAnnotationError,
-                                         raise_first_problem)
+from ..datasets.annotation_error import FashionAnnotationError
 from ..datasets.explain_image_failure_mixin import ExplainImageFailureMixin
-from ..datasets.fashion_layout import CLOTHES_TYPES, SPLITS
+from ..datasets.fashion_layout import CLOTHES_TYPES
 from ..datasets.geometry_policy import ItemLocation, apply_geometry_policy
 from ..datasets.image_check import IMAGE_FIXES
-from ..datasets.raw_annotation import (empty_split_error, load_raw_annotations,
-                                       raw_data_root)
+from ..datasets.raw_fashion_files_mixin import RawFashionFilesMixin
 
 #: ``fmt`` values and whether their landmark rows carry ``variation_type``
 FORMATS = {'deepfashion-c': False, 'fld': True}
@@ -31,7 +28,8 @@ def _read_image_size(path: str) -> Tuple[int, int]:
 
 
 @DATASETS.register_module()
-class FashionDetDataset(ExplainImageFailureMixin, BaseDetDataset):
+class FashionDetDataset(RawFashionFilesMixin, ExplainImageFailureMixin,
+                        BaseDetDataset):
     """Clothing detection on the raw DeepFashion-C / FLD trees (mmdet).
 
     Reads the same ``Anno/list_landmarks.txt``, ``Anno/list_bbox.txt`` and
@@ -96,19 +94,13 @@ class FashionDetDataset(ExplainImageFailureMixin, BaseDetDataset):
                  num_workers: int = 8,
                  pipeline: List[Union[dict, Callable]] = [],
                  **kwargs) -> None:
-        if split not in SPLITS:
-            raise ValueError(
-                f'{self.__class__.__name__}: invalid split={split!r}; '
-                f'allowed values: {", ".join(map(repr, SPLITS))}')
         if fmt not in FORMATS:
             raise ValueError(
                 f'{self.__class__.__name__}: invalid fmt={fmt!r}; allowed '
                 f'values: {", ".join(map(repr, FORMATS))}')
-        data_root = raw_data_root(self.__class__.__name__, data_root)
-        self.split = split
+        data_root = self._init_raw_files(data_root, split, bbox_ann_file,
+                                         partition_file)
         self.fmt = fmt
-        self.bbox_ann_file = bbox_ann_file
-        self.partition_file = partition_file
         self.skip_invalid = skip_invalid
         self.num_workers = num_workers
         super().__init__(
@@ -118,23 +110,9 @@ class FashionDetDataset(ExplainImageFailureMixin, BaseDetDataset):
             pipeline=pipeline,
             **kwargs)
 
-    def _join_prefix(self) -> None:
-        """Also join the box and partition files with ``data_root``."""
-        super()._join_prefix()
-        for attr in ('bbox_ann_file', 'partition_file'):
-            path = getattr(self, attr)
-            if path and not is_abs(path):
-                setattr(self, attr, osp.join(self.data_root, path))
-
     def load_data_list(self) -> List[dict]:
         """Parse the three files, read the image sizes, build the entries."""
-        raw = load_raw_annotations(
-            self.ann_file,
-            self.bbox_ann_file,
-            self.partition_file,
-            FORMATS[self.fmt],
-            split=self.split)
-        raise_first_problem(raw.problems)
+        raw = self._load_raw_split(FORMATS[self.fmt])
         img_root = self.data_prefix.get('img') or self.data_root
         items = raw.items
         paths = [osp.join(img_root, it.image_name) for it in items]
@@ -192,12 +170,7 @@ class FashionDetDataset(ExplainImageFailureMixin, BaseDetDataset):
                     variation_type=item.variation_type,
                     image_name=item.image_name))
         if not data_list:
-            error = empty_split_error(self.__class__.__name__,
-                                      self.partition_file, self.split,
-                                      raw.split_sizes, len(items))
-            if self.serialize_data:
-                raise error
-            warnings.warn(str(error))
+            self._empty_split(raw.split_sizes, len(items))
         return data_list
 
     def _read_sizes(

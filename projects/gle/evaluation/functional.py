@@ -30,6 +30,51 @@ def keypoint_normalized_distances(pred: np.ndarray, gt: np.ndarray,
     return np.sqrt((diff**2).sum(axis=-1))
 
 
+def visible_mask(visible: np.ndarray) -> np.ndarray:
+    """The visible mask as bool.
+
+    Args:
+        visible (np.ndarray): Shape (N, K), bool, or float (> 0.5 counts as
+            visible).
+
+    Returns:
+        np.ndarray: bool, shape (N, K).
+    """
+    visible = np.asarray(visible)
+    return visible if visible.dtype == bool else visible > 0.5
+
+
+def checked_boxes(bboxes: np.ndarray, used: np.ndarray, samples: str,
+                  result: str) -> np.ndarray:
+    """Ground-truth boxes that can normalise the distances of the samples
+    that use them.
+
+    Args:
+        bboxes (np.ndarray): Boxes (x1, y1, x2, y2), shape (N, 4).
+        used (np.ndarray): bool, shape (N, ): the samples whose distances
+            are divided by their box's width and height.
+        samples (str): Those samples, for the message (e.g. ``'with visible
+            landmarks'``).
+        result (str): What the bad boxes leave undefined, with its verb
+            (e.g. ``'NE is'``).
+
+    Returns:
+        np.ndarray: The boxes, float64, shape (N, 4).
+
+    Raises:
+        ValueError: A used box has zero or negative width or height.
+    """
+    bboxes = np.asarray(bboxes, dtype=np.float64).reshape(-1, 4)
+    size = bboxes[:, 2:4] - bboxes[:, 0:2]
+    bad = used & ~(size > 0).all(axis=1)
+    if bad.any():
+        raise ValueError(
+            f'{int(bad.sum())} sample(s) {samples} have a ground-truth box '
+            'of zero or negative width/height, e.g. '
+            f'{bboxes[bad][0].tolist()}: {result} undefined for them')
+    return bboxes
+
+
 def keypoint_normalized_error(
     pred: np.ndarray,
     gt: np.ndarray,
@@ -58,17 +103,9 @@ def keypoint_normalized_error(
         np.ndarray | tuple: ``ne`` (K,) float64, NaN where nothing is
         visible; with ``return_counts`` also ``counts`` (K,) int64.
     """
-    visible = np.asarray(visible)
-    if visible.dtype != bool:
-        visible = visible > 0.5
-    bboxes = np.asarray(bboxes, dtype=np.float64).reshape(-1, 4)
-    size = bboxes[:, 2:4] - bboxes[:, 0:2]
-    bad = visible.any(axis=1) & ~(size > 0).all(axis=1)
-    if bad.any():
-        raise ValueError(
-            f'{int(bad.sum())} sample(s) with visible landmarks have a '
-            'ground-truth box of zero or negative width/height, e.g. '
-            f'{bboxes[bad][0].tolist()}: NE is undefined for them')
+    visible = visible_mask(visible)
+    bboxes = checked_boxes(bboxes, visible.any(axis=1),
+                           'with visible landmarks', 'NE is')
     counts = visible.sum(axis=0).astype(np.int64)
     if visible.any():
         # samples without visible landmarks may have any box: ignore their

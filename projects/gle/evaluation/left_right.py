@@ -19,7 +19,8 @@ from typing import Dict, Sequence, Tuple
 
 import numpy as np
 
-from .functional import keypoint_normalized_distances
+from .functional import (checked_boxes, keypoint_normalized_distances,
+                         visible_mask)
 
 #: Outcome names, indexed by the codes of :func:`left_right_outcomes`.
 LR_OUTCOMES: Tuple[str, ...] = ('correct', 'swapped', 'collapsed', 'one_off')
@@ -64,9 +65,7 @@ def left_right_outcomes(pred: np.ndarray,
     if not 0 < collapse_ratio <= 1:
         raise ValueError(
             f'collapse_ratio must be in (0, 1], got {collapse_ratio}')
-    visible = np.asarray(visible)
-    if visible.dtype != bool:
-        visible = visible > 0.5
+    visible = visible_mask(visible)
     num = visible.shape[0]
     if not pairs:
         return (np.full((num, 0), NOT_EVALUATED,
@@ -74,16 +73,10 @@ def left_right_outcomes(pred: np.ndarray,
     left, right = (list(idx) for idx in zip(*pairs))
     pred = np.asarray(pred, dtype=np.float64)[..., :2]
     gt = np.asarray(gt, dtype=np.float64)[..., :2]
-    bboxes = np.asarray(bboxes, dtype=np.float64).reshape(-1, 4)
     evaluated = visible[:, left] & visible[:, right]
-    size = bboxes[:, 2:4] - bboxes[:, 0:2]
-    bad = evaluated.any(axis=1) & ~(size > 0).all(axis=1)
-    if bad.any():
-        raise ValueError(
-            f'{int(bad.sum())} sample(s) with a visible left/right pair have '
-            'a ground-truth box of zero or negative width/height, e.g. '
-            f'{bboxes[bad][0].tolist()}: the box-normalised distances are '
-            'undefined for them')
+    bboxes = checked_boxes(bboxes, evaluated.any(axis=1),
+                           'with a visible left/right pair',
+                           'the box-normalised distances are')
 
     with np.errstate(invalid='ignore', divide='ignore'):
 
