@@ -8,7 +8,7 @@ import warnings
 import numpy as np
 import pytest
 
-from gle.datasets import FashionAnnotationError, FLDCocoDataset
+from gle.datasets import FashionAnnotationError, FLDCocoDataset, ImageFileError
 
 SAMPLE_DIR = osp.join(osp.dirname(__file__), '..', 'data', 'fld_coco_sample')
 SAMPLE_DIR = osp.abspath(SAMPLE_DIR)
@@ -260,3 +260,19 @@ def test_mmpose_arguments_reach_the_base(tmp_path):
             data_root=str(tmp_path),
             bbox_file='dets.json',
             test_mode=True)
+
+
+def test_bad_image_file_in_the_pipeline_is_named(tmp_path):
+    """FLDCocoDataset names a bad image file like the raw readers do."""
+    upper, _ = _upper_lower(tmp_path)
+    image = tmp_path / 'img' / 'img_00000001.jpg'
+    image.parent.mkdir(parents=True, exist_ok=True)
+    image.write_bytes(b'')  # zero bytes
+    dataset = FLDCocoDataset(
+        ann_file='fld_upper_test.json',
+        data_root=str(tmp_path),
+        pipeline=[dict(type='LoadImage')])
+    with pytest.raises(ImageFileError) as e:
+        dataset[0]
+    assert str(e.value).startswith(str(image) + ': ')
+    assert 'Fix: ' in str(e.value)
