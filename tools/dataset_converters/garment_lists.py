@@ -55,11 +55,11 @@ def add_set_arguments(parser, out_dir, num_train, num_val, num_test, seed):
 
 
 def set_arguments(args):
-    """The ``generate`` arguments of the options :func:`add_set_arguments`
-    added, in its order (``out_dir``, ``num_train``, ``num_val``,
-    ``num_test``, ``seed``, ``size``, ``jpeg_quality``)."""
-    return (args.out_dir, args.num_train, args.num_val, args.num_test,
-            args.seed, args.size, args.jpeg_quality)
+    """The options :func:`add_set_arguments` added, as the keyword
+    arguments of the generators' ``generate``."""
+    names = ('out_dir', 'num_train', 'num_val', 'num_test', 'seed', 'size',
+             'jpeg_quality')
+    return {name: getattr(args, name) for name in names}
 
 
 def check_set_arguments(num_train, num_val, num_test, seed, size):

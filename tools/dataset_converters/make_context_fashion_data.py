@@ -381,7 +381,7 @@ def parse_args(argv=None):
 
 def main(argv=None):
     args = parse_args(argv)
-    s = generate(*lists.set_arguments(args))
+    s = generate(**lists.set_arguments(args))
     lists.print_summary(s, _summary_lines(s))
     if args.contact_sheet:
         split = 'train' if s['splits']['train'] else 'test'

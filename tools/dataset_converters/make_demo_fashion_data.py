@@ -240,7 +240,7 @@ def parse_args(argv=None):
 
 def main(argv=None):
     args = parse_args(argv)
-    s = generate(*lists.set_arguments(args))
+    s = generate(**lists.set_arguments(args))
     lists.print_summary(
         s, '\n'.join([
             f"splits: {s['splits']}",
