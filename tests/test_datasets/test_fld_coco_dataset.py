@@ -264,7 +264,7 @@ def test_mmpose_arguments_reach_the_base(tmp_path):
 
 def test_bad_image_file_in_the_pipeline_is_named(tmp_path):
     """FLDCocoDataset names a bad image file like the raw readers do."""
-    upper, _ = _upper_lower(tmp_path)
+    _upper_lower(tmp_path)
     image = tmp_path / 'img' / 'img_00000001.jpg'
     image.parent.mkdir(parents=True, exist_ok=True)
     image.write_bytes(b'')  # zero bytes
